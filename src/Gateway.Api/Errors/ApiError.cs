@@ -1,0 +1,70 @@
+namespace Gateway.Api.Errors;
+
+/// <summary>
+/// An error as a value: the HTTP status and the OpenAI-shaped body fields. Every refusal of the proxy and the
+/// admin API is one of these, written by <see cref="ApiErrorWriter"/>; nothing is thrown for control flow.
+/// </summary>
+public sealed record ApiError(int Status, string Type, string Message, string? Param = null, string? Code = null)
+{
+    /// <summary>LiteLLM puts the status, as a string, in <c>code</c> unless something more specific applies.</summary>
+    public string CodeOrStatus => Code ?? Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Seconds the client should wait, sent as <c>retry-after</c>.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    // The catalogue (../shared/reference/LITELLM.md §2). One place, so the proxy and the admin API agree.
+
+    public static ApiError NoKey() => new(401, "auth_error",
+        "Authentication Error, No api key passed in.", "None", "401");
+
+    public static ApiError InvalidKey(string? presented) => new(401, "auth_error",
+        $"Authentication Error, Invalid proxy server token passed. Received API Key = {Mask(presented)}. " +
+        "Unable to find token in cache or `LiteLLM_VerificationTokenTable`", "None", "401");
+
+    public static ApiError UnknownModel(string model) => new(400, "invalid_request_error",
+        $"Invalid model name passed in model={model}. Call `/v1/models` to view available models for your key.",
+        "model", "400");
+
+    public static ApiError WrongModelMode(string model, string callType) => new(400, "invalid_request_error",
+        $"Model {model} does not support {callType}. Pick a model whose mode fits this endpoint from `/v1/models`.",
+        "model", "400");
+
+    public static ApiError MalformedJson(string detail) => new(400, "invalid_request_error",
+        $"Invalid JSON in request body: {detail}", null, "400");
+
+    public static ApiError InvalidField(string field, string why) => new(400, "invalid_request_error",
+        $"Invalid value for '{field}': {why}", field, "400");
+
+    public static ApiError MissingField(string field, string what) => new(400, "invalid_request_error",
+        $"Missing required parameter: '{field}' ({what}).", field, "400");
+
+    public static ApiError BodyTooLarge(long limitBytes) => new(413, "invalid_request_error",
+        $"Request size is too large. Max size is {limitBytes / (1024d * 1024d):0.##} MB " +
+        "(general_settings.max_request_size_mb).", null, "413");
+
+    public static ApiError UnsupportedMediaType() => new(415, "invalid_request_error",
+        "Request body must be JSON (Content-Type: application/json).", null, "415");
+
+    public static ApiError NotFound(string path) => new(404, "invalid_request_error",
+        $"Unknown route: {path}. See /v1/models and the README for the endpoints.", null, "404");
+
+    public static ApiError UpstreamTimeout(string deployment, double seconds) => new(408, "timeout",
+        $"litellm.Timeout: Request to deployment {deployment} timed out after {seconds:0.###}s.", null, "408");
+
+    public static ApiError UpstreamUnreachable(string provider, string detail) => new(502, "api_connection_error",
+        $"APIConnectionError: {provider} could not be reached: {detail}", null, "502");
+
+    public static ApiError UpstreamInvalidResponse(string provider, string detail) => new(502, "api_error",
+        $"{provider} returned a response the gateway could not read: {detail}", null, "502");
+
+    public static ApiError UpstreamResponseTooLarge(string provider, long limitBytes) => new(502, "api_error",
+        $"{provider} returned more than {limitBytes / (1024d * 1024d):0.##} MB " +
+        "(general_settings.max_response_size_mb).", null, "502");
+
+    public static ApiError Internal() => new(500, "internal_server_error",
+        "The gateway failed to handle this request. It has been logged with its request id.", null, "500");
+
+    /// <summary>Shows only enough of a presented key to recognise it: never the key itself.</summary>
+    static string Mask(string? key) =>
+        string.IsNullOrEmpty(key) ? "(empty)" : key.Length <= 8 ? "sk-...****" : $"sk-...{key[^4..]}";
+}

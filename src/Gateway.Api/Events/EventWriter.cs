@@ -1,0 +1,139 @@
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Api.Events;
+
+/// <summary>
+/// The single writer that appends queued events to Marten in batches: one session and one transaction per batch,
+/// each event on its own stream. A failed batch is held and retried with backoff (the database may be restarting);
+/// on graceful stop the queue is drained before the host exits.
+/// </summary>
+public sealed partial class EventWriter(
+    EventQueue queue,
+    EventQueueOptions options,
+    IDocumentStore store,
+    IHostApplicationLifetime lifetime,
+    ILogger<EventWriter> logger) : IHostedService
+{
+    static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    readonly CancellationTokenSource _abandon = new();
+    Task? _loop;
+    long _persisted;
+    long _batches;
+    long _lost;
+
+    public long Persisted => Interlocked.Read(ref _persisted);
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Events given up on: still queued when the drain timed out at shutdown.</summary>
+    public long Lost => Interlocked.Read(ref _lost);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        if (_loop is null)
+            return;
+
+        var pending = queue.Pending;
+        if (pending > 0)
+            LogDraining(logger, pending);
+
+        var finished = await Task.WhenAny(_loop, Task.Delay(DrainTimeout, CancellationToken.None));
+        if (finished != _loop)
+        {
+            await _abandon.CancelAsync();
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        if (Lost > 0)
+            LogLost(logger, Lost);
+    }
+
+    /// <summary>Waits until everything enqueued so far is in the store (tests and shutdown use it).</summary>
+    public async Task WaitUntilPersistedAsync(TimeSpan timeout)
+    {
+        var target = queue.Enqueued;
+        var deadline = DateTime.UtcNow + timeout;
+        while (Persisted + Lost < target)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The event writer persisted {Persisted} of {target} events within {timeout}.");
+            await Task.Delay(10);
+        }
+    }
+
+    async Task RunAsync()
+    {
+        var batch = new List<PendingEvent>(options.MaxBatchSize);
+        var reader = queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_abandon.Token))
+            {
+                while (batch.Count < options.MaxBatchSize && reader.TryRead(out var next))
+                    batch.Add(next);
+                await AppendWithRetryAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            Interlocked.Add(ref _lost, batch.Count + queue.Pending);
+        }
+        catch (Exception ex)
+        {
+            // Nothing should get here; if it does, the gateway must not go on serving without recording.
+            LogWriterCrashed(logger, ex);
+            lifetime.StopApplication();
+        }
+    }
+
+    async Task AppendWithRetryAsync(List<PendingEvent> batch)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                foreach (var item in batch)
+                    session.Events.StartStream(item.StreamId, item.Event);
+                await session.SaveChangesAsync(_abandon.Token);
+                Interlocked.Add(ref _persisted, batch.Count);
+                Interlocked.Increment(ref _batches);
+                if (attempt > 1)
+                    LogRecovered(logger, batch.Count, attempt);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_abandon.IsCancellationRequested)
+            {
+                if (attempt == 1 || attempt % 20 == 0)
+                    LogAppendFailed(logger, ex, batch.Count, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, _abandon.Token);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: writing {Pending} queued events before exit.")]
+    static partial void LogDraining(ILogger logger, int pending);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped with {Lost} events not written: the database did not accept them within the drain timeout.")]
+    static partial void LogLost(ILogger logger, long lost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appending a batch of {Count} events failed (attempt {Attempt}); holding it and retrying in {DelayMs} ms.")]
+    static partial void LogAppendFailed(ILogger logger, Exception exception, int count, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appended a held batch of {Count} events after {Attempt} attempts.")]
+    static partial void LogRecovered(ILogger logger, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The event writer failed and the gateway is stopping.")]
+    static partial void LogWriterCrashed(ILogger logger, Exception exception);
+}

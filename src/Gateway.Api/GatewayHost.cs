@@ -1,0 +1,138 @@
+using Gateway.Api.Errors;
+using Gateway.Api.Events;
+using Gateway.Api.Health;
+using Gateway.Api.Hosting;
+using Gateway.Api.Providers;
+using Gateway.Api.Proxy;
+using Gateway.Api.Routing;
+using Gateway.Domain;
+using Gateway.Portal;
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Diagnostics;
+
+
+namespace Gateway.Api;
+
+/// <summary>
+/// The gateway's composition, shared by Program and the tests, so the tests boot exactly the app users run.
+/// </summary>
+public static class GatewayHost
+{
+    /// <summary>Resolves settings, brings up the database (the embedded one when none is given) and registers services.</summary>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder, ILogger startupLog)
+    {
+        var settings = GatewaySettings.Resolve(builder.Configuration);
+        var services = builder.Services;
+
+        // Marten logs its whole schema script at Information; a start-up should read as a few lines.
+        foreach (var noisy in new[] { "Marten", "JasperFx", "Npgsql", "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
+            builder.Logging.AddFilter(noisy, LogLevel.Warning);
+
+        foreach (var warning in settings.Config.Warnings)
+            startupLog.LogWarning("config: {Warning}", warning);
+
+        // The embedded cluster is registered first so that it is stopped last (hosted services stop in reverse).
+        var connectionString = settings.DatabaseUrl is { } url
+            ? DatabaseUrl.ToNpgsqlConnectionString(url)
+            : StartEmbeddedPostgres(services, settings, startupLog);
+
+        var masterKey = settings.MasterKey ?? GeneratedMasterKey(settings, startupLog);
+
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new Authenticator(masterKey));
+        services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));
+        services.AddSingleton<UpstreamClients>();
+        services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes));
+        services.AddSingleton(sp => DeploymentTableBuilder.Build(
+            settings.Config, settings.Prices, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder))));
+        services.AddSingleton<ProxyHandler>();
+        services.AddSingleton(new HealthDatabase(connectionString));
+
+        services.AddSingleton(new EventQueueOptions());
+        services.AddSingleton<EventQueue>();
+        services.AddSingleton<EventWriter>();
+        services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.ConfigureGateway();
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+        // After Marten's own hosted services, so on shutdown the writer drains while the store is still up.
+        services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+
+        if (PortalEnabled(builder.Configuration))
+            services.AddGatewayPortal();
+
+        // Our body limit answers with an OpenAI-shaped 413; Kestrel's own would cut the connection with an empty body.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad
+                ? new ApiError(bad.StatusCode, "invalid_request_error", $"Bad request: {bad.Message}", null, null)
+                : ApiError.Internal();
+            return ApiErrorWriter.WriteAsync(context, error);
+        }));
+
+        var proxy = app.Services.GetRequiredService<ProxyHandler>();
+        foreach (var prefix in new[] { "/v1", "" })
+        {
+            app.MapPost($"{prefix}/chat/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions));
+            app.MapPost($"{prefix}/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.Completions));
+            app.MapPost($"{prefix}/embeddings", context => proxy.HandleAsync(context, OpenAIEndpoint.Embeddings));
+            app.MapGet($"{prefix}/models", ModelsEndpoint.List);
+        }
+        app.MapPost("/engines/{model}/chat/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions));
+        app.MapHealth();
+
+        if (PortalEnabled(app.Configuration))
+            app.MapGatewayPortal();
+
+        // Unknown API routes get an OpenAI-shaped 404 rather than an empty body.
+        app.Map("/v1/{**rest}", (HttpContext context) => ApiError.NotFound(context.Request.Path).AsResult());
+        return app;
+    }
+
+    /// <summary>Proxy-only nodes turn the portal off with GATEWAY_PORTAL=off (or false/0).</summary>
+    static bool PortalEnabled(IConfiguration configuration) =>
+        configuration["GATEWAY_PORTAL"]?.Trim().ToLowerInvariant() is not ("off" or "false" or "0" or "disabled");
+
+    static string StartEmbeddedPostgres(IServiceCollection services, GatewaySettings settings, ILogger log)
+    {
+        log.LogInformation("No DATABASE_URL given: starting a private PostgreSQL cluster under {Directory}", settings.StateDirectory);
+        var postgres = EmbeddedPostgres.StartAsync(settings.StateDirectory, log, CancellationToken.None).GetAwaiter().GetResult();
+        services.AddSingleton(postgres);
+        services.AddHostedService<EmbeddedPostgresLifetime>();
+        return postgres.ConnectionString;
+    }
+
+    static string GeneratedMasterKey(GatewaySettings settings, ILogger log)
+    {
+        var key = MasterKeyFile.LoadOrCreate(settings.StateDirectory, out var created);
+        var path = Path.Combine(settings.StateDirectory, "master_key");
+        if (created)
+        {
+            Console.WriteLine();
+            Console.WriteLine("  No master key was configured, so one was generated. It is shown only this once:");
+            Console.WriteLine();
+            Console.WriteLine($"      {key}");
+            Console.WriteLine();
+            Console.WriteLine($"  It is kept in {path} (mode 0600). Set GATEWAY_MASTER_KEY to use your own.");
+            Console.WriteLine();
+        }
+        else
+        {
+            log.LogInformation("Using the generated master key kept in {Path}", path);
+        }
+        return key;
+    }
+}

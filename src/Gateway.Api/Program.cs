@@ -1,0 +1,42 @@
+using Gateway.Api;
+using Gateway.Api.Config;
+using Gateway.Api.Hosting;
+
+// The gateway: an OpenAI-compatible proxy with its admin API and portal.
+//   dotnet run --project src/Gateway.Api -- [--config config.yaml] [--port 4000]
+if (args is ["healthcheck", ..])
+    return await Healthcheck.RunAsync();
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+var startupLog = startupLogs.CreateLogger("Gateway");
+
+try
+{
+    builder.AddGateway(startupLog);
+}
+catch (ConfigException ex)
+{
+    Console.Error.WriteLine($"error: the gateway cannot start: {ex.Message}");
+    return 2;
+}
+catch (PostgresNotFoundException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 3;
+}
+
+var port = builder.Configuration["port"] ?? builder.Configuration["PORT"] ?? "4000";
+var host = builder.Configuration["host"] ?? builder.Configuration["HOST"] ?? "0.0.0.0";
+builder.WebHost.UseUrls($"http://{host}:{port}");
+
+var app = builder.Build();
+app.MapGateway();
+app.Lifetime.ApplicationStarted.Register(() =>
+    startupLog.LogInformation("Gateway listening on http://{Host}:{Port} (OpenAI API at /v1, portal at /ui)", host, port));
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the tests' host builder.</summary>
+public partial class Program;

@@ -1,0 +1,23 @@
+using Gateway.Api.Errors;
+using Gateway.Api.Routing;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Api.Proxy;
+
+/// <summary><c>GET /v1/models</c>: the model groups this key may call, in OpenAI's list shape.</summary>
+public static class ModelsEndpoint
+{
+    /// <summary>LiteLLM answers with this fixed timestamp and owner; clients only read the ids.</summary>
+    const long Created = 1677610602;
+
+    public static IResult List(HttpRequest request, Authenticator authenticator, DeploymentTable deployments)
+    {
+        if (authenticator.Authenticate(request, out var error) is null)
+            return error!.AsResult();
+
+        var data = deployments.Groups.Keys
+            .Order(StringComparer.Ordinal)
+            .Select(id => new { id, @object = "model", created = Created, owned_by = "openai" });
+        return Results.Json(new { data, @object = "list" });
+    }
+}

@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using Gateway.Api.Errors;
+using Gateway.Api.Events;
+using Gateway.Api.Providers;
+using Gateway.Api.Routing;
+using Gateway.Domain.Pricing;
+using Gateway.Domain.Spend;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Api.Proxy;
+
+/// <summary>
+/// The hot path: one OpenAI call through the gateway. It reads only memory; the facts it produces leave through
+/// the bounded <see cref="EventQueue"/>.
+/// </summary>
+public sealed partial class ProxyHandler(
+    Authenticator authenticator,
+    DeploymentTable deployments,
+    ProxyOptions options,
+    EventQueue events,
+    TimeProvider time,
+    ILogger<ProxyHandler> logger)
+{
+    static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    /// <summary>
+    /// 1. Authenticate the key. 2. Read the body, bounded. 3. Parse the fields the gateway needs.
+    /// 4. Route the model group to a deployment. 5. Forward to the provider. 6. Answer with JSON or an SSE stream
+    /// and LiteLLM's x-litellm-* headers. 7. Price the usage and record RequestCompleted or RequestFailed.
+    /// </summary>
+    public async Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint)
+    {
+        var call = new CallRecord(Guid.CreateVersion7(), time.GetUtcNow(), Stopwatch.GetTimestamp(), endpoint);
+        context.Response.Headers["x-litellm-call-id"] = call.RequestId.ToString();
+
+        // 1. Authenticate
+        var caller = authenticator.Authenticate(context.Request, out var authError);
+        if (caller is null)
+        {
+            await ApiErrorWriter.WriteAsync(context, authError!);
+            return;
+        }
+        call.Caller = caller;
+
+        // 2. Read the body
+        using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await FailAsync(context, call, ApiError.BodyTooLarge(options.MaxRequestBytes));
+            return;
+        }
+
+        // 3. Parse
+        var request = ProxyRequest.Parse(endpoint, body, out var parseError);
+        if (request is null)
+        {
+            await FailAsync(context, call, parseError!);
+            return;
+        }
+        call.Request = request;
+
+        // 4. Route
+        var group = deployments.Find(request.Model);
+        if (group is null)
+        {
+            await FailAsync(context, call, ApiError.UnknownModel(request.Model));
+            return;
+        }
+        var deployment = group.Pick();
+        call.Deployment = deployment;
+        SetRouteHeaders(context.Response, deployment);
+
+        // 5. Forward
+        await using var reply = await deployment.Provider.SendAsync(
+            new UpstreamCall(request, deployment, call.RequestId, call.StartedAt), context.RequestAborted);
+
+        // 6. Answer, 7. Record
+        switch (reply)
+        {
+            case UpstreamFailure failure:
+                await FailAsync(context, call, failure.Error);
+                break;
+            case UpstreamBody complete:
+                await AnswerAsync(context, call, complete);
+                break;
+            case UpstreamStream stream:
+                await StreamAsync(context, call, stream);
+                break;
+        }
+    }
+
+    async Task AnswerAsync(HttpContext context, CallRecord call, UpstreamBody reply)
+    {
+        var request = call.Request!;
+        if (!UsageReader.TryRead(reply.Json.Span, out var usage, out _))
+        {
+            usage = Estimate(request, completionUnits: reply.Json.Length / 4);
+            call.UsageEstimated = true;
+        }
+
+        var cost = Complete(call, usage, StatusCodes.Status200OK);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = reply.Json.Length;
+        SetOutcomeHeaders(response, call, cost);
+        await response.Body.WriteAsync(reply.Json, context.RequestAborted);
+    }
+
+    async Task StreamAsync(HttpContext context, CallRecord call, UpstreamStream reply)
+    {
+        var request = call.Request!;
+        var response = context.Response;
+        var aborted = context.RequestAborted;
+        TokenUsage? usage = null;
+        var chunks = 0;
+        var started = false;
+
+        try
+        {
+            await foreach (var chunk in reply.Chunks.WithCancellation(aborted))
+            {
+                if (!started)
+                {
+                    call.FirstTokenAt = Stopwatch.GetTimestamp();
+                    StartStream(response, call);
+                    started = true;
+                }
+
+                if (UsageReader.TryRead(chunk.Span, out var reported, out var usageOnly))
+                {
+                    usage = reported;
+                    // We asked the upstream for usage so the call can be charged; a client that did not ask gets none.
+                    if (usageOnly && !request.IncludeUsage)
+                        continue;
+                }
+
+                chunks++;
+                await WriteEventAsync(response, chunk, aborted);
+            }
+
+            if (!started)
+                StartStream(response, call);
+            await response.Body.WriteAsync(Done, aborted);
+            await response.Body.FlushAsync(aborted);
+        }
+        catch (UpstreamStreamException ex)
+        {
+            ChargePartial(call, usage, chunks, ex.Error.Status);
+            if (!started)
+            {
+                await FailAsync(context, call, ex.Error);
+                return;
+            }
+            // Headers are gone; the error travels as an SSE event (LiteLLM's shape), then the stream ends.
+            await WriteEventAsync(response, ApiErrorWriter.ToJson(ex.Error), CancellationToken.None);
+            return;
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away: the upstream call is cancelled with it, and what was produced is charged.
+            ChargePartial(call, usage, chunks, 499);
+            return;
+        }
+
+        var finalUsage = usage ?? Estimate(request, chunks);
+        call.UsageEstimated = usage is null;
+        var cost = Complete(call, finalUsage, StatusCodes.Status200OK);
+        if (response.SupportsTrailers())
+            response.AppendTrailer("x-litellm-response-cost", Format(cost));
+    }
+
+    /// <summary>
+    /// Headers go out with the first chunk, so an upstream that fails before it still gets a proper status. The cost
+    /// is only known at the end: it follows as a trailer where the protocol has them (HTTP/2), and is always on the event.
+    /// </summary>
+    static void StartStream(HttpResponse response, CallRecord call)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers["x-litellm-response-duration-ms"] =
+            Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        if (response.SupportsTrailers())
+            response.DeclareTrailer("x-litellm-response-cost");
+    }
+
+    static async ValueTask WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> json, CancellationToken ct)
+    {
+        var writer = response.BodyWriter;
+        writer.Write(DataPrefix);
+        writer.Write(json.Span);
+        writer.Write(EventEnd);
+        await writer.FlushAsync(ct);
+    }
+
+    /// <summary>A stream that broke or was abandoned is charged for what it produced.</summary>
+    void ChargePartial(CallRecord call, TokenUsage? usage, int chunks, int status)
+    {
+        call.UsageEstimated = usage is null;
+        Complete(call, usage ?? Estimate(call.Request!, chunks), status);
+    }
+
+    decimal Complete(CallRecord call, TokenUsage usage, int status)
+    {
+        var deployment = call.Deployment!;
+        var cost = CostCalculator.Compute(usage, deployment.Price);
+        var now = time.GetUtcNow();
+        var elapsed = Stopwatch.GetElapsedTime(call.Timestamp);
+        events.TryEnqueue(call.RequestId, new RequestCompleted(
+            call.RequestId, call.StartedAt, now, call.Endpoint.CallType(),
+            call.Caller!.KeyHash, call.Caller.TeamId, call.Caller.UserId, call.Request!.User,
+            deployment.ModelGroup, deployment.Id, deployment.ProviderName, deployment.UpstreamModel,
+            deployment.ApiBase?.GetLeftPart(UriPartial.Path),
+            usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usage.ReasoningTokens, usage.CacheCreationTokens,
+            cost, deployment.Price, deployments.PriceSheetVersion,
+            elapsed.TotalMilliseconds,
+            call.FirstTokenAt is { } first ? Stopwatch.GetElapsedTime(call.Timestamp, first).TotalMilliseconds : null,
+            call.Request.Stream, status, call.UsageEstimated));
+        return cost;
+    }
+
+    Task FailAsync(HttpContext context, CallRecord call, ApiError error)
+    {
+        if (call.Caller is { } caller)
+        {
+            events.TryEnqueue(call.RequestId, new RequestFailed(
+                call.RequestId, call.StartedAt, time.GetUtcNow(), call.Endpoint.CallType(),
+                caller.KeyHash, caller.TeamId, caller.UserId, call.Request?.User,
+                call.Request?.Model, call.Deployment?.Id, call.Deployment?.ProviderName,
+                error.Status, error.Type, Truncate(error.Message, 2000),
+                Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds, call.Request?.Stream ?? false));
+        }
+        if (error.Status >= 500)
+            LogUpstreamFailure(logger, call.RequestId, call.Deployment?.ToString() ?? "-", error.Status, error.Message);
+        return ApiErrorWriter.WriteAsync(context, error);
+    }
+
+    /// <summary>
+    /// When an upstream reports no usage: prompt tokens from the request size (about four bytes a token) and
+    /// completion tokens from the amount produced. Marked as estimated on the event.
+    /// </summary>
+    static TokenUsage Estimate(ProxyRequest request, int completionUnits) =>
+        new(Math.Max(1, request.Body.Length / 4), Math.Max(0, completionUnits));
+
+    static void SetRouteHeaders(HttpResponse response, Deployment deployment)
+    {
+        var headers = response.Headers;
+        headers["x-litellm-model-id"] = deployment.Id;
+        headers["x-litellm-model-group"] = deployment.ModelGroup;
+        if (deployment.ApiBase is { } apiBase)
+            headers["x-litellm-model-api-base"] = apiBase.GetLeftPart(UriPartial.Path);
+        headers["x-litellm-attempted-retries"] = "0";
+        headers["x-litellm-attempted-fallbacks"] = "0";
+    }
+
+    static void SetOutcomeHeaders(HttpResponse response, CallRecord call, decimal cost)
+    {
+        var headers = response.Headers;
+        headers["x-litellm-response-cost"] = Format(cost);
+        headers["x-litellm-response-duration-ms"] = Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+
+    static string Format(decimal cost) => cost.ToString("0.############", CultureInfo.InvariantCulture);
+
+    static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {Deployment} failed with {Status}: {Message}")]
+    static partial void LogUpstreamFailure(ILogger logger, Guid requestId, string deployment, int status, string message);
+
+    /// <summary>What is known about a call so far; filled in as it passes the steps.</summary>
+    sealed class CallRecord(Guid requestId, DateTimeOffset startedAt, long timestamp, OpenAIEndpoint endpoint)
+    {
+        public Guid RequestId { get; } = requestId;
+        public DateTimeOffset StartedAt { get; } = startedAt;
+        public long Timestamp { get; } = timestamp;
+        public OpenAIEndpoint Endpoint { get; } = endpoint;
+        public Caller? Caller { get; set; }
+        public ProxyRequest? Request { get; set; }
+        public Deployment? Deployment { get; set; }
+        public long? FirstTokenAt { get; set; }
+        public bool UsageEstimated { get; set; }
+    }
+}

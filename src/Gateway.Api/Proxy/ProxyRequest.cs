@@ -1,0 +1,288 @@
+using System.Text.Json;
+using Gateway.Api.Errors;
+
+namespace Gateway.Api.Proxy;
+
+/// <summary>
+/// The few fields of an OpenAI request body that the gateway itself needs, read in one pass with
+/// <see cref="Utf8JsonReader"/>; everything else stays in the raw bytes and is forwarded untouched.
+/// The pass also checks the shape: a body that is not an object, or a known field of the wrong type, is a 400
+/// that names the field, never a 500 later on.
+/// </summary>
+public sealed class ProxyRequest
+{
+    public required OpenAIEndpoint Endpoint { get; init; }
+    public required RequestBody Body { get; init; }
+    public required string Model { get; init; }
+    public bool Stream { get; init; }
+    public bool IncludeUsage { get; init; }
+    public string? User { get; init; }
+    public int? MaxTokens { get; init; }
+    public int N { get; init; } = 1;
+
+    /// <summary>Parses and validates; returns the request or the error to answer with.</summary>
+    public static ProxyRequest? Parse(OpenAIEndpoint endpoint, RequestBody body, out ApiError? error)
+    {
+        try
+        {
+            return ParseCore(endpoint, body, out error);
+        }
+        catch (JsonException ex)
+        {
+            error = ApiError.MalformedJson(Describe(ex));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader refuses to transcode a string holding invalid UTF-8.
+            error = ApiError.MalformedJson("a string is not valid UTF-8.");
+            return null;
+        }
+    }
+
+    static ProxyRequest? ParseCore(OpenAIEndpoint endpoint, RequestBody body, out ApiError? error)
+    {
+        error = null;
+        if (body.Length == 0)
+        {
+            error = ApiError.MalformedJson("the body is empty; send a JSON object.");
+            return null;
+        }
+
+        // The reader checks the UTF-8 of what it decodes, not of values it skips; a provider would choke on those later.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            error = ApiError.MalformedJson("the body is not valid UTF-8.");
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 64 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = ApiError.MalformedJson("the body must be a JSON object.");
+            return null;
+        }
+
+        string? model = null, user = null;
+        bool stream = false, includeUsage = false, sawInput = false;
+        int? maxTokens = null;
+        var n = 1;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            switch (name)
+            {
+                case "model":
+                    if (reader.TokenType != JsonTokenType.String) return Fail(out error, "model", "expected a string naming a model from /v1/models");
+                    model = reader.GetString();
+                    break;
+                case "stream":
+                    if (!IsBool(reader) && reader.TokenType != JsonTokenType.Null) return Fail(out error, "stream", "expected a boolean");
+                    stream = reader.TokenType == JsonTokenType.True;
+                    break;
+                case "stream_options":
+                    if (reader.TokenType == JsonTokenType.Null) break;
+                    if (reader.TokenType != JsonTokenType.StartObject) return Fail(out error, "stream_options", "expected an object");
+                    if (!ReadStreamOptions(ref reader, out includeUsage, out error)) return null;
+                    break;
+                case "user":
+                    if (reader.TokenType == JsonTokenType.Null) break;
+                    if (reader.TokenType != JsonTokenType.String) return Fail(out error, "user", "expected a string");
+                    user = reader.GetString();
+                    break;
+                case "max_tokens" or "max_completion_tokens":
+                    if (reader.TokenType == JsonTokenType.Null) break;
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var max) || max < 1)
+                        return Fail(out error, name, "expected a positive whole number");
+                    maxTokens = max;
+                    break;
+                case "n":
+                    if (reader.TokenType == JsonTokenType.Null) break;
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out n) || n is < 1 or > 128)
+                        return Fail(out error, "n", "expected a whole number from 1 to 128");
+                    break;
+                case "messages" when endpoint == OpenAIEndpoint.ChatCompletions:
+                    if (!ReadMessages(ref reader, out error)) return null;
+                    sawInput = true;
+                    break;
+                case "prompt" when endpoint == OpenAIEndpoint.Completions:
+                    if (!IsTextOrTokens(ref reader)) return Fail(out error, "prompt", "expected a string, an array of strings, or an array of token ids");
+                    sawInput = true;
+                    break;
+                case "input" when endpoint == OpenAIEndpoint.Embeddings:
+                    if (!IsTextOrTokens(ref reader)) return Fail(out error, "input", "expected a non-empty string, an array of strings, or an array of token ids");
+                    sawInput = true;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            // The object ended early or something follows it; the reader throws on most, this catches the rest.
+            error = ApiError.MalformedJson("unexpected content after the JSON object.");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            error = ApiError.MissingField("model", "a string naming a model from /v1/models");
+            return null;
+        }
+
+        if (!sawInput)
+        {
+            var (field, what) = endpoint switch
+            {
+                OpenAIEndpoint.ChatCompletions => ("messages", "a non-empty array of {role, content} objects"),
+                OpenAIEndpoint.Completions => ("prompt", "a string or an array of strings"),
+                _ => ("input", "a string or an array of strings"),
+            };
+            error = ApiError.MissingField(field, what);
+            return null;
+        }
+
+        return new ProxyRequest
+        {
+            Endpoint = endpoint,
+            Body = body,
+            Model = model,
+            Stream = stream && endpoint != OpenAIEndpoint.Embeddings,
+            IncludeUsage = includeUsage,
+            User = user,
+            MaxTokens = maxTokens,
+            N = n,
+        };
+    }
+
+    static bool ReadStreamOptions(ref Utf8JsonReader reader, out bool includeUsage, out ApiError? error)
+    {
+        includeUsage = false;
+        error = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (isIncludeUsage)
+            {
+                if (!IsBool(reader) && reader.TokenType != JsonTokenType.Null)
+                {
+                    error = ApiError.InvalidField("stream_options.include_usage", "expected a boolean");
+                    return false;
+                }
+                includeUsage = reader.TokenType == JsonTokenType.True;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A non-empty array of objects, each with a string <c>role</c>.</summary>
+    static bool ReadMessages(ref Utf8JsonReader reader, out ApiError? error)
+    {
+        error = null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            error = ApiError.InvalidField("messages", "expected an array of {role, content} objects");
+            return false;
+        }
+
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = ApiError.InvalidField($"messages[{index}]", "expected an object with a role and content");
+                return false;
+            }
+
+            var hasRole = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isRole = reader.ValueTextEquals("role"u8);
+                reader.Read();
+                if (isRole)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        error = ApiError.InvalidField($"messages[{index}].role", "expected a string such as \"user\"");
+                        return false;
+                    }
+                    hasRole = true;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            if (!hasRole)
+            {
+                error = ApiError.MissingField($"messages[{index}].role", "\"system\", \"user\", \"assistant\" or \"tool\"");
+                return false;
+            }
+            index++;
+        }
+
+        if (index == 0)
+        {
+            error = ApiError.InvalidField("messages", "must contain at least one message");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A non-empty string, or a non-empty array of strings / token ids / arrays of token ids.</summary>
+    static bool IsTextOrTokens(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+            return reader.ValueSpan.Length > 0 || reader.HasValueSequence;
+        if (reader.TokenType != JsonTokenType.StartArray)
+            return false;
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String or JsonTokenType.Number:
+                    break;
+                case JsonTokenType.StartArray:
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        if (reader.TokenType != JsonTokenType.Number)
+                            return false;
+                    break;
+                default:
+                    return false;
+            }
+            count++;
+        }
+        return count > 0;
+    }
+
+    static bool IsBool(in Utf8JsonReader reader) => reader.TokenType is JsonTokenType.True or JsonTokenType.False;
+
+    static ProxyRequest? Fail(out ApiError? error, string field, string why)
+    {
+        error = ApiError.InvalidField(field, why);
+        return null;
+    }
+
+    static string Describe(JsonException ex) =>
+        ex.LineNumber is { } line && ex.BytePositionInLine is { } position
+            ? $"{FirstSentence(ex.Message)} (line {line + 1}, byte {position + 1})."
+            : FirstSentence(ex.Message);
+
+    static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
+    }
+}

@@ -1,0 +1,33 @@
+namespace Gateway.Api.Routing;
+
+/// <summary>The deployments that share one public model name. Picks one per call by weight (simple-shuffle).</summary>
+public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployments)
+{
+    readonly double _totalWeight = Sum(deployments);
+
+    public string Name { get; } = name;
+    public IReadOnlyList<Deployment> Deployments { get; } = deployments;
+
+    public Deployment Pick()
+    {
+        if (Deployments.Count == 1)
+            return Deployments[0];
+
+        var ticket = Random.Shared.NextDouble() * _totalWeight;
+        for (var i = 0; i < Deployments.Count; i++)
+        {
+            ticket -= Deployments[i].Weight;
+            if (ticket < 0)
+                return Deployments[i];
+        }
+        return Deployments[^1];
+    }
+
+    static double Sum(IReadOnlyList<Deployment> deployments)
+    {
+        var total = 0d;
+        for (var i = 0; i < deployments.Count; i++)
+            total += deployments[i].Weight;
+        return total;
+    }
+}

@@ -1,0 +1,64 @@
+using Alba;
+using Gateway.Api.Events;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Boots the real gateway (the same <see cref="GatewayHost"/> composition Program uses) in memory with Alba, on
+/// its own PostgreSQL database, with an optional config.yaml and settings.
+/// </summary>
+public static class GatewayTestHost
+{
+    public const string MasterKey = "sk-test-master-key-0123456789";
+
+    public static async Task<IAlbaHost> StartAsync(
+        PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null)
+    {
+        var home = Directory.CreateTempSubdirectory("gateway-host-").FullName;
+        var values = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = await postgres.CreateDatabaseAsync(),
+            ["GATEWAY_MASTER_KEY"] = MasterKey,
+            ["GATEWAY_HOME"] = home,
+            ["GATEWAY_CONFIG"] = null,
+        };
+        if (configYaml is not null)
+        {
+            var path = Path.Combine(home, "config.yaml");
+            await File.WriteAllTextAsync(path, configYaml);
+            values["GATEWAY_CONFIG"] = path;
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value;
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(GatewayHost).Assembly.GetName().Name,
+            EnvironmentName = "Testing",
+        });
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddGateway(NullLogger.Instance);
+        return await AlbaHost.For(builder, app => app.MapGateway());
+    }
+
+    /// <summary>Waits until the batching writer has put every event enqueued so far into PostgreSQL.</summary>
+    public static Task EventsPersisted(this IAlbaHost host) =>
+        host.Services.GetRequiredService<EventWriter>().WaitUntilPersistedAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>All events of one type in the store, oldest first.</summary>
+    public static async Task<IReadOnlyList<T>> Events<T>(this IAlbaHost host) where T : class
+    {
+        await host.EventsPersisted();
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.QueryRawEventDataOnly<T>().ToListAsync();
+    }
+
+    public static void WithMasterKey(this Scenario scenario) =>
+        scenario.WithRequestHeader("Authorization", $"Bearer {MasterKey}");
+}

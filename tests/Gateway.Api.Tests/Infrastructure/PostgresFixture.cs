@@ -1,0 +1,55 @@
+using Gateway.Api.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+[assembly: AssemblyFixture(typeof(Gateway.Api.Tests.Infrastructure.PostgresFixture))]
+
+namespace Gateway.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One real PostgreSQL for the whole test run, provisioned the way the gateway provisions its embedded default:
+/// a private cluster from the installed binaries (or TEST_DATABASE_URL when set). Each test host gets a fresh
+/// database of its own, so hosts never see each other's events.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    EmbeddedPostgres? _cluster;
+    string? _adminConnectionString;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("TEST_DATABASE_URL") is { Length: > 0 } url)
+        {
+            _adminConnectionString = DatabaseUrl.ToNpgsqlConnectionString(url);
+            return;
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), $"gateway-tests-{Environment.ProcessId}");
+        _cluster = await EmbeddedPostgres.StartAsync(root, NullLogger.Instance, CancellationToken.None);
+        _adminConnectionString = _cluster.ConnectionString;
+    }
+
+    /// <summary>A new, empty database; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        if (_cluster is not null)
+            return await _cluster.CreateDatabaseAsync(name);
+
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using (var command = new NpgsqlCommand($"create database {name}", connection))
+            await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), $"gateway-tests-{Environment.ProcessId}");
+            await _cluster.DisposeAsync();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
