@@ -21,10 +21,17 @@ catch (ConfigException ex)
     Console.Error.WriteLine($"error: the gateway cannot start: {ex.Message}");
     return 2;
 }
-catch (PostgresNotFoundException ex)
+catch (EmbeddedPostgresException ex)
 {
+    // Includes "no PostgreSQL binaries found", with what to install or set instead.
     Console.Error.WriteLine($"error: {ex.Message}");
     return 3;
+}
+catch (ArgumentException ex) when (ex.ParamName == "value")
+{
+    // A DATABASE_URL that cannot be read; the message masks the password.
+    Console.Error.WriteLine($"error: DATABASE_URL: {ex.Message}");
+    return 2;
 }
 
 var port = builder.Configuration["port"] ?? builder.Configuration["PORT"] ?? "4000";
