@@ -19,7 +19,7 @@ public static class GatewayTestHost
     public static async Task<IAlbaHost> StartAsync(
         PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null)
     {
-        var home = Directory.CreateTempSubdirectory("gateway-host-").FullName;
+        var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
         var values = new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = await postgres.CreateDatabaseAsync(),

@@ -16,6 +16,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     EmbeddedPostgres? _cluster;
     string? _adminConnectionString;
 
+    /// <summary>Everything this test run writes to disk lives here and is removed at the end.</summary>
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"gateway-tests-{Environment.ProcessId}");
+
     public async ValueTask InitializeAsync()
     {
         if (Environment.GetEnvironmentVariable("TEST_DATABASE_URL") is { Length: > 0 } url)
@@ -24,8 +27,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             return;
         }
 
-        var root = Path.Combine(Path.GetTempPath(), $"gateway-tests-{Environment.ProcessId}");
-        _cluster = await EmbeddedPostgres.StartAsync(root, NullLogger.Instance, CancellationToken.None);
+        _cluster = await EmbeddedPostgres.StartAsync(Root, NullLogger.Instance, CancellationToken.None);
         _adminConnectionString = _cluster.ConnectionString;
     }
 
@@ -46,10 +48,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null)
-        {
-            var directory = Path.Combine(Path.GetTempPath(), $"gateway-tests-{Environment.ProcessId}");
             await _cluster.DisposeAsync();
-            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
