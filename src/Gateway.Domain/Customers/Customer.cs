@@ -1,0 +1,42 @@
+using Gateway.Domain.Teams;
+
+namespace Gateway.Domain.Customers;
+
+/// <summary>
+/// An end user of the apps behind the gateway, known by the <c>user</c> field of their requests. Immutable and
+/// folded by Marten's self-aggregating conventions; deletion marks the customer rather than dropping the stream.
+/// </summary>
+public sealed partial record Customer(
+    string Id,
+    string? Alias,
+    bool Blocked,
+    decimal? MaxBudget,
+    string? BudgetDuration,
+    long? TpmLimit,
+    long? RpmLimit,
+    string? AllowedModelRegion,
+    bool Deleted,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static Customer Create(CustomerCreated e) => new(
+        e.CustomerId, e.Alias, e.Blocked, e.MaxBudget, e.BudgetDuration, e.TpmLimit, e.RpmLimit,
+        e.AllowedModelRegion, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+
+    public Customer Apply(CustomerUpdated e) => this with
+    {
+        Alias = e.Alias.Or(Alias),
+        MaxBudget = e.MaxBudget.Or(MaxBudget),
+        BudgetDuration = e.BudgetDuration.Or(BudgetDuration),
+        TpmLimit = e.TpmLimit.Or(TpmLimit),
+        RpmLimit = e.RpmLimit.Or(RpmLimit),
+        AllowedModelRegion = e.AllowedModelRegion.Or(AllowedModelRegion),
+        UpdatedAt = e.At,
+    };
+
+    public Customer Apply(CustomerBlocked e) => this with { Blocked = true, UpdatedAt = e.At };
+
+    public Customer Apply(CustomerUnblocked e) => this with { Blocked = false, UpdatedAt = e.At };
+
+    public Customer Apply(CustomerDeleted e) => this with { Deleted = true, UpdatedAt = e.At };
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+
+namespace Gateway.Domain.Keys;
+
+/// <summary>
+/// <c>/key/update</c>. Each setting is a <see cref="Change{T}"/>: null leaves it alone, a change with a null value
+/// clears it (a cleared collection becomes empty). <see cref="Duration"/> resets the expiry to now + duration, or
+/// clears it. The event lists only what really changed; an update that changes nothing is accepted with no events.
+/// <see cref="Blocked"/> emits <see cref="KeyBlocked"/> / <see cref="KeyUnblocked"/> after the update.
+/// </summary>
+public sealed record UpdateKey(Guid KeyId, string By)
+{
+    public Change<string?>? KeyAlias { get; init; }
+    public Change<string?>? Duration { get; init; }
+    public Change<IReadOnlyList<string>?>? Models { get; init; }
+    public Change<IReadOnlyDictionary<string, string>?>? Aliases { get; init; }
+    public Change<decimal?>? MaxBudget { get; init; }
+    public Change<decimal?>? SoftBudget { get; init; }
+    public Change<string?>? BudgetDuration { get; init; }
+    public Change<IReadOnlyDictionary<string, ModelBudget>?>? ModelMaxBudget { get; init; }
+    public Change<long?>? TpmLimit { get; init; }
+    public Change<long?>? RpmLimit { get; init; }
+    public Change<int?>? MaxParallelRequests { get; init; }
+    public Change<IReadOnlyDictionary<string, long>?>? ModelRpmLimit { get; init; }
+    public Change<IReadOnlyDictionary<string, long>?>? ModelTpmLimit { get; init; }
+    public Change<IReadOnlyDictionary<string, JsonElement>?>? Metadata { get; init; }
+    public Change<string?>? TeamId { get; init; }
+    public Change<string?>? UserId { get; init; }
+    public Change<string?>? OrganizationId { get; init; }
+    public Change<IReadOnlyList<string>?>? Tags { get; init; }
+    public bool? Blocked { get; init; }
+
+    public static Decision Decide(UpdateKey command, VirtualKey? key, DateTimeOffset now)
+    {
+        if (key is null || key.Revoked)
+            return KeyRules.KeyNotFound(command.KeyId);
+
+        var problem =
+            KeyRules.Alias(command.KeyAlias?.Value)
+            ?? KeyRules.Duration(command.Duration?.Value, "duration")
+            ?? KeyRules.Names(command.Models?.Value, "models")
+            ?? KeyRules.NotNegative(command.MaxBudget?.Value, "max_budget")
+            ?? KeyRules.NotNegative(command.SoftBudget?.Value, "soft_budget")
+            ?? KeyRules.SoftWithinMax(
+                command.SoftBudget is { } soft ? soft.Value : key.SoftBudget,
+                command.MaxBudget is { } max ? max.Value : key.MaxBudget)
+            ?? KeyRules.Duration(command.BudgetDuration?.Value, "budget_duration")
+            ?? KeyRules.ModelBudgets(command.ModelMaxBudget?.Value)
+            ?? KeyRules.NotNegative(command.TpmLimit?.Value, "tpm_limit")
+            ?? KeyRules.NotNegative(command.RpmLimit?.Value, "rpm_limit")
+            ?? KeyRules.NotNegative(command.MaxParallelRequests?.Value, "max_parallel_requests")
+            ?? KeyRules.ModelLimits(command.ModelRpmLimit?.Value, "model_rpm_limit")
+            ?? KeyRules.ModelLimits(command.ModelTpmLimit?.Value, "model_tpm_limit")
+            ?? KeyRules.Names(command.Tags?.Value, "tags");
+        if (problem is not null)
+            return problem.ToDecision();
+
+        var updated = new KeyUpdated(key.Id, now, command.By)
+        {
+            KeyAlias = IfDifferent(command.KeyAlias, key.KeyAlias),
+            Models = IfDifferent(Empty(command.Models), key.Models, KeyRules.SameList),
+            Aliases = IfDifferent(Empty(command.Aliases), key.Aliases, KeyRules.SameMap),
+            MaxBudget = IfDifferent(command.MaxBudget, key.MaxBudget),
+            SoftBudget = IfDifferent(command.SoftBudget, key.SoftBudget),
+            BudgetDuration = IfDifferent(Map(command.BudgetDuration, KeyRules.Canonical), key.BudgetDuration),
+            ModelMaxBudget = IfDifferent(Map(command.ModelMaxBudget, KeyRules.Canonical), key.ModelMaxBudget, KeyRules.SameMap),
+            TpmLimit = IfDifferent(command.TpmLimit, key.TpmLimit),
+            RpmLimit = IfDifferent(command.RpmLimit, key.RpmLimit),
+            MaxParallelRequests = IfDifferent(command.MaxParallelRequests, key.MaxParallelRequests),
+            ModelRpmLimit = IfDifferent(Empty(command.ModelRpmLimit), key.ModelRpmLimit, KeyRules.SameMap),
+            ModelTpmLimit = IfDifferent(Empty(command.ModelTpmLimit), key.ModelTpmLimit, KeyRules.SameMap),
+            ExpiresAt = IfDifferent(Map(command.Duration, duration => KeyRules.ExpiryFrom(duration, now)), key.ExpiresAt),
+            Metadata = IfDifferent(Empty(command.Metadata), key.Metadata, KeyRules.SameMetadata),
+            TeamId = IfDifferent(command.TeamId, key.TeamId),
+            UserId = IfDifferent(command.UserId, key.UserId),
+            OrganizationId = IfDifferent(command.OrganizationId, key.OrganizationId),
+            Tags = IfDifferent(Empty(command.Tags), key.Tags, KeyRules.SameList),
+        };
+
+        var events = new List<object>();
+        if (updated != new KeyUpdated(key.Id, now, command.By))
+            events.Add(updated);
+        if (command.Blocked is true && !key.Blocked)
+            events.Add(new KeyBlocked(key.Id, now, command.By));
+        if (command.Blocked is false && key.Blocked)
+            events.Add(new KeyUnblocked(key.Id, now, command.By));
+        return Decision.Accept([.. events]);
+    }
+
+    static Change<T>? IfDifferent<T>(Change<T>? requested, T current, Func<T, T, bool>? same = null) =>
+        requested is null || (same ?? EqualityComparer<T>.Default.Equals)(requested.Value, current) ? null : requested;
+
+    static Change<TOut>? Map<TIn, TOut>(Change<TIn>? change, Func<TIn, TOut> map) =>
+        change is null ? null : new Change<TOut>(map(change.Value));
+
+    static Change<IReadOnlyList<string>>? Empty(Change<IReadOnlyList<string>?>? change) =>
+        Map(change, value => value ?? []);
+
+    static Change<IReadOnlyDictionary<string, TValue>>? Empty<TValue>(Change<IReadOnlyDictionary<string, TValue>?>? change) =>
+        Map(change, value => value ?? new Dictionary<string, TValue>());
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace Gateway.Domain.Teams;
+
+/// <summary>
+/// A team as its events leave it. Immutable: Marten's self-aggregating conventions call <see cref="Create"/> for
+/// the first event and each <c>Apply</c> returns the next state. A deleted team keeps its stream (and so its id)
+/// and is marked <see cref="Deleted"/> rather than removed, so decisions can answer "not found" and ids are never
+/// reused for a different team's audit trail.
+/// </summary>
+public sealed partial record Team(
+    string Id,
+    string? Alias,
+    IReadOnlyList<string> Models,
+    decimal? MaxBudget,
+    decimal? SoftBudget,
+    string? BudgetDuration,
+    long? TpmLimit,
+    long? RpmLimit,
+    long? MaxParallelRequests,
+    IReadOnlyDictionary<string, JsonElement> Metadata,
+    bool Blocked,
+    IReadOnlyList<TeamMember> Members,
+    bool Deleted,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public TeamMember? Member(string userId) => Members.FirstOrDefault(m => m.UserId == userId);
+
+    public static Team Create(TeamCreated e) => new(
+        e.TeamId, e.TeamAlias, e.Models, e.MaxBudget, e.SoftBudget, e.BudgetDuration, e.TpmLimit, e.RpmLimit,
+        e.MaxParallelRequests, e.Metadata, e.Blocked, e.Members, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+
+    public Team Apply(TeamUpdated e) => this with
+    {
+        Alias = e.TeamAlias.Or(Alias),
+        Models = e.Models.Or(Models),
+        MaxBudget = e.MaxBudget.Or(MaxBudget),
+        SoftBudget = e.SoftBudget.Or(SoftBudget),
+        BudgetDuration = e.BudgetDuration.Or(BudgetDuration),
+        TpmLimit = e.TpmLimit.Or(TpmLimit),
+        RpmLimit = e.RpmLimit.Or(RpmLimit),
+        MaxParallelRequests = e.MaxParallelRequests.Or(MaxParallelRequests),
+        Metadata = e.Metadata.Or(Metadata),
+        UpdatedAt = e.At,
+    };
+
+    public Team Apply(TeamMemberAdded e) => this with
+    {
+        Members = [.. Members.Where(m => m.UserId != e.UserId), new TeamMember(e.UserId, e.Role, e.MaxBudgetInTeam)],
+        UpdatedAt = e.At,
+    };
+
+    public Team Apply(TeamMemberRemoved e) => this with
+    {
+        Members = [.. Members.Where(m => m.UserId != e.UserId)],
+        UpdatedAt = e.At,
+    };
+
+    public Team Apply(TeamBlocked e) => this with { Blocked = true, UpdatedAt = e.At };
+
+    public Team Apply(TeamUnblocked e) => this with { Blocked = false, UpdatedAt = e.At };
+
+    public Team Apply(TeamDeleted e) => this with { Deleted = true, UpdatedAt = e.At };
+}

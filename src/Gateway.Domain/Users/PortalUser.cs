@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Gateway.Domain.Teams;
+
+namespace Gateway.Domain.Users;
+
+/// <summary>
+/// A person who uses the admin API or the portal (LiteLLM's "internal user", whatever their role). Not called
+/// InternalUser because internal_user is also one of the roles such a user can have. Immutable and folded by
+/// Marten's self-aggregating conventions; deletion marks the user rather than dropping the stream.
+/// </summary>
+public sealed partial record PortalUser(
+    string Id,
+    string? Email,
+    string? Alias,
+    string Role,
+    IReadOnlyList<string> Teams,
+    decimal? MaxBudget,
+    string? BudgetDuration,
+    IReadOnlyList<string> Models,
+    long? TpmLimit,
+    long? RpmLimit,
+    IReadOnlyDictionary<string, JsonElement> Metadata,
+    bool Deleted,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public bool IsAdmin => Role == UserRoles.ProxyAdmin;
+
+    public static PortalUser Create(UserCreated e) => new(
+        e.UserId, e.UserEmail, e.UserAlias, e.UserRole, e.Teams, e.MaxBudget, e.BudgetDuration, e.Models,
+        e.TpmLimit, e.RpmLimit, e.Metadata, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+
+    public PortalUser Apply(UserUpdated e) => this with
+    {
+        Email = e.UserEmail.Or(Email),
+        Alias = e.UserAlias.Or(Alias),
+        Role = e.UserRole.Or(Role),
+        MaxBudget = e.MaxBudget.Or(MaxBudget),
+        BudgetDuration = e.BudgetDuration.Or(BudgetDuration),
+        Models = e.Models.Or(Models),
+        TpmLimit = e.TpmLimit.Or(TpmLimit),
+        RpmLimit = e.RpmLimit.Or(RpmLimit),
+        Metadata = e.Metadata.Or(Metadata),
+        UpdatedAt = e.At,
+    };
+
+    public PortalUser Apply(UserDeleted e) => this with { Deleted = true, UpdatedAt = e.At };
+}
