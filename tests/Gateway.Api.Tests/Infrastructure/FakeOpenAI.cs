@@ -15,7 +15,7 @@ namespace Gateway.Api.Tests.Infrastructure;
 /// A real HTTP server on 127.0.0.1 that speaks OpenAI's wire format (chat completions, completions, embeddings;
 /// SSE streams with <c>stream_options.include_usage</c> honoured as OpenAI does). The model name picks a behaviour:
 /// <c>rate-limited</c> (429 + retry-after), <c>broken</c> (500), <c>bad-request</c> (400 with a code),
-/// <c>no-usage</c> (omits usage), <c>slow</c> (answers after 3 s), <c>breaks-mid-stream</c> (drops the connection
+/// <c>no-usage</c> (omits usage), <c>slow</c> (answers after 3 s), <c>gated</c> (see <see cref="Gate"/>), <c>breaks-mid-stream</c> (drops the connection
 /// after two chunks). Every request it receives is kept for assertions.
 /// </summary>
 public sealed class FakeOpenAI : IAsyncDisposable
@@ -25,6 +25,9 @@ public sealed class FakeOpenAI : IAsyncDisposable
     public sealed record Received(string Path, JsonObject Body, IReadOnlyDictionary<string, string> Headers);
 
     public ConcurrentQueue<Received> Requests { get; } = new();
+
+    /// <summary>Model <c>gated</c> streams its first chunk, then waits here before sending the rest.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     FakeOpenAI(WebApplication app) => _app = app;
 
@@ -114,6 +117,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
         var pieces = new[] { "Hello", " from", " the", " fake", " upstream!" };
         for (var i = 0; i < pieces.Length; i++)
         {
+            if (model == "gated" && i == 1)
+                await Gate.Task.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
             if (model == "breaks-mid-stream" && i == 2)
             {
                 // Let the chunks already flushed leave the socket: Kestrel's abort discards unsent output.
