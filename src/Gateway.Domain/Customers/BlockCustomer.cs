@@ -7,6 +7,6 @@ public sealed record BlockCustomer(string CustomerId)
     {
         if (customer is null || customer.Deleted)
             return CustomerNotFound.For(command.CustomerId);
-        return customer.Blocked ? Decision.Accept() : Decision.Accept(new CustomerBlocked(customer.Id, now, by));
+        return customer.Blocked ? Decision.Accept() : Decision.Accept(new CustomerBlocked(customer.CustomerId, now, by));
     }
 }

@@ -6,8 +6,12 @@ namespace Gateway.Domain.Customers;
 /// An end user of the apps behind the gateway, known by the <c>user</c> field of their requests. Immutable and
 /// folded by Marten's self-aggregating conventions; deletion marks the customer rather than dropping the stream.
 /// </summary>
+/// <param name="Id">The stream id, <see cref="StreamIds.Customer"/> of <paramref name="CustomerId"/>.</param>
+/// <param name="CustomerId">LiteLLM's end-user id (the request's <c>user</c> field), the id the API, the events
+/// and the read models use.</param>
 public sealed partial record Customer(
-    string Id,
+    Guid Id,
+    string CustomerId,
     string? Alias,
     bool Blocked,
     decimal? MaxBudget,
@@ -20,8 +24,8 @@ public sealed partial record Customer(
     DateTimeOffset UpdatedAt)
 {
     public static Customer Create(CustomerCreated e) => new(
-        e.CustomerId, e.Alias, e.Blocked, e.MaxBudget, e.BudgetDuration, e.TpmLimit, e.RpmLimit,
-        e.AllowedModelRegion, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+        StreamIds.Customer(e.CustomerId), e.CustomerId, e.Alias, e.Blocked, e.MaxBudget, e.BudgetDuration,
+        e.TpmLimit, e.RpmLimit, e.AllowedModelRegion, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
 
     public Customer Apply(CustomerUpdated e) => this with
     {

@@ -2,7 +2,8 @@ using Gateway.Domain.Teams;
 
 namespace Gateway.Domain.Customers;
 
-// The customer stream's events (stream id = CustomerId, LiteLLM's end-user id: the request's `user` field).
+// The customer stream's events (stream id = StreamIds.Customer(CustomerId); CustomerId is LiteLLM's end-user id,
+// the request's `user` field).
 // Every event says when (At) and who acted (By).
 
 public sealed record CustomerCreated(

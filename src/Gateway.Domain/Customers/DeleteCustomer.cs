@@ -6,5 +6,5 @@ public sealed record DeleteCustomer(string CustomerId)
     public static Decision Decide(DeleteCustomer command, Customer? customer, string by, DateTimeOffset now) =>
         customer is null || customer.Deleted
             ? CustomerNotFound.For(command.CustomerId)
-            : Decision.Accept(new CustomerDeleted(customer.Id, now, by));
+            : Decision.Accept(new CustomerDeleted(customer.CustomerId, now, by));
 }

@@ -7,6 +7,6 @@ public sealed record UnblockCustomer(string CustomerId)
     {
         if (customer is null || customer.Deleted)
             return CustomerNotFound.For(command.CustomerId);
-        return customer.Blocked ? Decision.Accept(new CustomerUnblocked(customer.Id, now, by)) : Decision.Accept();
+        return customer.Blocked ? Decision.Accept(new CustomerUnblocked(customer.CustomerId, now, by)) : Decision.Accept();
     }
 }

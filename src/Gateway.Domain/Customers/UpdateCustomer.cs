@@ -38,7 +38,7 @@ public sealed record UpdateCustomer(
             return Decision.Accept();
 
         return Decision.Accept(new CustomerUpdated(
-            customer.Id,
+            customer.CustomerId,
             now,
             by,
             command.Alias,

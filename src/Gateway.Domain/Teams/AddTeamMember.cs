@@ -19,10 +19,10 @@ public sealed record AddTeamMember(string TeamId, string UserId, string Role, de
         if (team.Member(command.UserId) is not null)
             return Decision.Reject(
                 RejectionKind.Conflict,
-                $"User {command.UserId} is already a member of team {team.Id}.",
+                $"User {command.UserId} is already a member of team {team.TeamId}.",
                 "member.user_id");
 
         return Decision.Accept(
-            new TeamMemberAdded(team.Id, command.UserId, command.Role, command.MaxBudgetInTeam, now, by));
+            new TeamMemberAdded(team.TeamId, command.UserId, command.Role, command.MaxBudgetInTeam, now, by));
     }
 }

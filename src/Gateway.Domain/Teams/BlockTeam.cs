@@ -7,6 +7,6 @@ public sealed record BlockTeam(string TeamId)
     {
         if (team is null || team.Deleted)
             return TeamNotFound.For(command.TeamId);
-        return team.Blocked ? Decision.Accept() : Decision.Accept(new TeamBlocked(team.Id, now, by));
+        return team.Blocked ? Decision.Accept() : Decision.Accept(new TeamBlocked(team.TeamId, now, by));
     }
 }

@@ -6,5 +6,5 @@ public sealed record DeleteTeam(string TeamId)
     public static Decision Decide(DeleteTeam command, Team? team, string by, DateTimeOffset now) =>
         team is null || team.Deleted
             ? TeamNotFound.For(command.TeamId)
-            : Decision.Accept(new TeamDeleted(team.Id, now, by));
+            : Decision.Accept(new TeamDeleted(team.TeamId, now, by));
 }

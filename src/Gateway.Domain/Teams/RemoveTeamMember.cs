@@ -9,8 +9,8 @@ public sealed record RemoveTeamMember(string TeamId, string UserId)
             return TeamNotFound.For(command.TeamId);
         if (team.Member(command.UserId) is null)
             return Decision.Reject(
-                RejectionKind.NotFound, $"User {command.UserId} is not a member of team {team.Id}.", "user_id");
+                RejectionKind.NotFound, $"User {command.UserId} is not a member of team {team.TeamId}.", "user_id");
 
-        return Decision.Accept(new TeamMemberRemoved(team.Id, command.UserId, now, by));
+        return Decision.Accept(new TeamMemberRemoved(team.TeamId, command.UserId, now, by));
     }
 }

@@ -8,8 +8,11 @@ namespace Gateway.Domain.Teams;
 /// and is marked <see cref="Deleted"/> rather than removed, so decisions can answer "not found" and ids are never
 /// reused for a different team's audit trail.
 /// </summary>
+/// <param name="Id">The stream id, <see cref="StreamIds.Team"/> of <paramref name="TeamId"/>.</param>
+/// <param name="TeamId">LiteLLM's team_id, the id the API, the events and the read models use.</param>
 public sealed partial record Team(
-    string Id,
+    Guid Id,
+    string TeamId,
     string? Alias,
     IReadOnlyList<string> Models,
     decimal? MaxBudget,
@@ -28,8 +31,9 @@ public sealed partial record Team(
     public TeamMember? Member(string userId) => Members.FirstOrDefault(m => m.UserId == userId);
 
     public static Team Create(TeamCreated e) => new(
-        e.TeamId, e.TeamAlias, e.Models, e.MaxBudget, e.SoftBudget, e.BudgetDuration, e.TpmLimit, e.RpmLimit,
-        e.MaxParallelRequests, e.Metadata, e.Blocked, e.Members, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+        StreamIds.Team(e.TeamId), e.TeamId, e.TeamAlias, e.Models, e.MaxBudget, e.SoftBudget, e.BudgetDuration,
+        e.TpmLimit, e.RpmLimit, e.MaxParallelRequests, e.Metadata, e.Blocked, e.Members, Deleted: false,
+        CreatedAt: e.At, UpdatedAt: e.At);
 
     public Team Apply(TeamUpdated e) => this with
     {

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Gateway.Domain.Teams;
 
-// The team stream's events (stream id = TeamId). Every event says when (At) and who acted (By) for the audit trail.
+// The team stream's events (stream id = StreamIds.Team(TeamId)). Every event says when (At) and who acted (By)
+// for the audit trail.
 
 public sealed record TeamCreated(
     string TeamId,

@@ -7,6 +7,6 @@ public sealed record UnblockTeam(string TeamId)
     {
         if (team is null || team.Deleted)
             return TeamNotFound.For(command.TeamId);
-        return team.Blocked ? Decision.Accept(new TeamUnblocked(team.Id, now, by)) : Decision.Accept();
+        return team.Blocked ? Decision.Accept(new TeamUnblocked(team.TeamId, now, by)) : Decision.Accept();
     }
 }

@@ -48,7 +48,7 @@ public sealed record UpdateTeam(
             return Decision.Accept();
 
         return Decision.Accept(new TeamUpdated(
-            team.Id,
+            team.TeamId,
             now,
             by,
             command.TeamAlias,

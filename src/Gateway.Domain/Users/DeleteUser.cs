@@ -6,5 +6,5 @@ public sealed record DeleteUser(string UserId)
     public static Decision Decide(DeleteUser command, PortalUser? user, string by, DateTimeOffset now) =>
         user is null || user.Deleted
             ? UserNotFound.For(command.UserId)
-            : Decision.Accept(new UserDeleted(user.Id, now, by));
+            : Decision.Accept(new UserDeleted(user.UserId, now, by));
 }

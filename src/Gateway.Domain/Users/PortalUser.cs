@@ -8,8 +8,11 @@ namespace Gateway.Domain.Users;
 /// InternalUser because internal_user is also one of the roles such a user can have. Immutable and folded by
 /// Marten's self-aggregating conventions; deletion marks the user rather than dropping the stream.
 /// </summary>
+/// <param name="Id">The stream id, <see cref="StreamIds.User"/> of <paramref name="UserId"/>.</param>
+/// <param name="UserId">LiteLLM's user_id, the id the API, the events and the read models use.</param>
 public sealed partial record PortalUser(
-    string Id,
+    Guid Id,
+    string UserId,
     string? Email,
     string? Alias,
     string Role,
@@ -27,8 +30,9 @@ public sealed partial record PortalUser(
     public bool IsAdmin => Role == UserRoles.ProxyAdmin;
 
     public static PortalUser Create(UserCreated e) => new(
-        e.UserId, e.UserEmail, e.UserAlias, e.UserRole, e.Teams, e.MaxBudget, e.BudgetDuration, e.Models,
-        e.TpmLimit, e.RpmLimit, e.Metadata, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+        StreamIds.User(e.UserId), e.UserId, e.UserEmail, e.UserAlias, e.UserRole, e.Teams, e.MaxBudget,
+        e.BudgetDuration, e.Models, e.TpmLimit, e.RpmLimit, e.Metadata, Deleted: false, CreatedAt: e.At,
+        UpdatedAt: e.At);
 
     public PortalUser Apply(UserUpdated e) => this with
     {

@@ -44,7 +44,7 @@ public sealed record UpdateUser(
             return Decision.Accept();
 
         return Decision.Accept(new UserUpdated(
-            user.Id,
+            user.UserId,
             now,
             by,
             command.UserEmail,

@@ -3,7 +3,7 @@ using Gateway.Domain.Teams;
 
 namespace Gateway.Domain.Users;
 
-// The user stream's events (stream id = UserId). Every event says when (At) and who acted (By).
+// The user stream's events (stream id = StreamIds.User(UserId)). Every event says when (At) and who acted (By).
 
 /// <param name="Teams">The team ids given at creation; membership itself lives on the teams' streams.</param>
 public sealed record UserCreated(
