@@ -11,7 +11,8 @@ public class CustomerFoldTests
     {
         var customer = Customer.Create(Creation());
 
-        Assert.Equal("end-user-1", customer.Id);
+        Assert.Equal("end-user-1", customer.CustomerId);
+        Assert.Equal(StreamIds.Customer("end-user-1"), customer.Id);
         Assert.Equal("Acme", customer.Alias);
         Assert.False(customer.Blocked);
         Assert.Equal(5m, customer.MaxBudget);

@@ -11,7 +11,8 @@ public class TeamFoldTests
     {
         var team = Team.Create(Creation());
 
-        Assert.Equal("team-1", team.Id);
+        Assert.Equal("team-1", team.TeamId);
+        Assert.Equal(StreamIds.Team("team-1"), team.Id);
         Assert.Equal("Search", team.Alias);
         Assert.Equal(["gpt-4o"], team.Models);
         Assert.Equal(100m, team.MaxBudget);

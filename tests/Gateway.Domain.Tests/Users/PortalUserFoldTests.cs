@@ -12,7 +12,8 @@ public class PortalUserFoldTests
     {
         var user = PortalUser.Create(Creation());
 
-        Assert.Equal("alice", user.Id);
+        Assert.Equal("alice", user.UserId);
+        Assert.Equal(StreamIds.User("alice"), user.Id);
         Assert.Equal("alice@example.com", user.Email);
         Assert.Equal("Alice", user.Alias);
         Assert.Equal(UserRoles.InternalUser, user.Role);
