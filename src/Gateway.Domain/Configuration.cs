@@ -1,5 +1,8 @@
+using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Spend;
+using Gateway.Domain.Teams;
+using Gateway.Domain.Users;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -19,6 +22,9 @@ public static class Configuration
         options.Events.AppendMode = EventAppendMode.Quick;
         options.ConfigureSpend();
         options.ConfigureKeys();
+        options.ConfigureTeams();
+        options.ConfigureUsers();
+        options.ConfigureCustomers();
         return options;
     }
 
@@ -40,5 +46,41 @@ public static class Configuration
     {
         options.Events.AddEventType<RequestCompleted>();
         options.Events.AddEventType<RequestFailed>();
+    }
+
+    // Teams, users and customers are named by LiteLLM's string ids; their streams are StreamIds.Team/User/Customer(id),
+    // and the snapshots are indexed by the string id the API looks them up with.
+
+    static void ConfigureTeams(this StoreOptions options)
+    {
+        options.Events.AddEventType<TeamCreated>();
+        options.Events.AddEventType<TeamUpdated>();
+        options.Events.AddEventType<TeamMemberAdded>();
+        options.Events.AddEventType<TeamMemberRemoved>();
+        options.Events.AddEventType<TeamBlocked>();
+        options.Events.AddEventType<TeamUnblocked>();
+        options.Events.AddEventType<TeamDeleted>();
+        options.Projections.Snapshot<Team>(SnapshotLifecycle.Inline);
+        options.Schema.For<Team>().Index(team => team.TeamId).Index(team => team.Alias!);
+    }
+
+    static void ConfigureUsers(this StoreOptions options)
+    {
+        options.Events.AddEventType<UserCreated>();
+        options.Events.AddEventType<UserUpdated>();
+        options.Events.AddEventType<UserDeleted>();
+        options.Projections.Snapshot<PortalUser>(SnapshotLifecycle.Inline);
+        options.Schema.For<PortalUser>().Index(user => user.UserId);
+    }
+
+    static void ConfigureCustomers(this StoreOptions options)
+    {
+        options.Events.AddEventType<CustomerCreated>();
+        options.Events.AddEventType<CustomerUpdated>();
+        options.Events.AddEventType<CustomerBlocked>();
+        options.Events.AddEventType<CustomerUnblocked>();
+        options.Events.AddEventType<CustomerDeleted>();
+        options.Projections.Snapshot<Customer>(SnapshotLifecycle.Inline);
+        options.Schema.For<Customer>().Index(customer => customer.CustomerId);
     }
 }
