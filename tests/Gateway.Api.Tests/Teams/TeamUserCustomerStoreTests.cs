@@ -7,7 +7,7 @@ using Gateway.Domain.Users;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gateway.Api.Tests.Keys;
+namespace Gateway.Api.Tests.Teams;
 
 /// <summary>Teams, users and customers on their Guid streams, folded into snapshots found by LiteLLM's string ids.</summary>
 public sealed class TeamUserCustomerStoreTests(MockGateway gateway) : IClassFixture<MockGateway>
