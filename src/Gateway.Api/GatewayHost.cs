@@ -2,6 +2,7 @@ using Gateway.Api.Errors;
 using Gateway.Api.Events;
 using Gateway.Api.Health;
 using Gateway.Api.Hosting;
+using Gateway.Api.Keys;
 using Gateway.Api.Providers;
 using Gateway.Api.Proxy;
 using Gateway.Api.Routing;
@@ -41,7 +42,8 @@ public static class GatewayHost
 
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new Authenticator(masterKey));
+        services.AddSingleton<KeyDirectory>();
+        services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes));

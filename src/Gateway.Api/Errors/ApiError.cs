@@ -21,6 +21,16 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         $"Authentication Error, Invalid proxy server token passed. Received API Key = {Mask(presented)}. " +
         "Unable to find token in cache or `LiteLLM_VerificationTokenTable`", "None", "401");
 
+    public static ApiError BlockedKey() => new(401, "auth_error",
+        "Authentication Error, This key is blocked. Ask an admin to unblock it (POST /key/unblock).", "None", "401");
+
+    public static ApiError ExpiredKey(DateTimeOffset expiredAt) => new(400, "expired_key",
+        $"Authentication Error - Expired Key. Key Expiry time {expiredAt:O}.", "None", "400");
+
+    public static ApiError KeyModelAccessDenied(string model, IReadOnlyList<string> allowed) => new(403, "key_model_access_denied",
+        $"key not allowed to access model. This key can only access models=[{string.Join(", ", allowed)}]. Tried to access {model}",
+        "model", "403");
+
     public static ApiError UnknownModel(string model) => new(400, "invalid_request_error",
         $"Invalid model name passed in model={model}. Call `/v1/models` to view available models for your key.",
         "model", "400");

@@ -1,33 +1,37 @@
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Api.Errors;
+using Gateway.Api.Keys;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Api.Proxy;
 
 /// <summary>
 /// Finds the key on a request (the headers OpenAI, Azure, Anthropic and Google clients use) and checks it against
-/// the master key. Keys are compared as SHA-256 digests in constant time; the plaintext is never kept.
+/// the master key, then the virtual keys. Keys are compared as SHA-256 digests (the master key in constant time);
+/// the plaintext is never kept.
 /// </summary>
 public sealed class Authenticator
 {
     readonly byte[] _masterKeyHash;
     readonly Caller _master;
+    readonly KeyDirectory _keys;
+    readonly TimeProvider _time;
 
-    public Authenticator(string masterKey)
+    public Authenticator(string masterKey, KeyDirectory keys, TimeProvider time)
     {
         _masterKeyHash = SHA256.HashData(Encoding.UTF8.GetBytes(masterKey));
         _master = new Caller(Convert.ToHexStringLower(_masterKeyHash), IsAdmin: true);
+        _keys = keys;
+        _time = time;
     }
 
-    public Caller? Authenticate(HttpRequest request, out ApiError? error)
+    /// <summary>The caller, or the error to answer with (no key, unknown, blocked, expired).</summary>
+    public async ValueTask<(Caller? Caller, ApiError? Error)> AuthenticateAsync(HttpRequest request, CancellationToken ct)
     {
         var key = PresentedKey(request.Headers);
         if (string.IsNullOrEmpty(key))
-        {
-            error = ApiError.NoKey();
-            return null;
-        }
+            return (null, ApiError.NoKey());
 
         Span<byte> hash = stackalloc byte[32];
         var length = Encoding.UTF8.GetByteCount(key);
@@ -36,13 +40,18 @@ public sealed class Authenticator
         SHA256.HashData(bytes, hash);
 
         if (CryptographicOperations.FixedTimeEquals(hash, _masterKeyHash))
-        {
-            error = null;
-            return _master;
-        }
+            return (_master, null);
 
-        error = ApiError.InvalidKey(key);
-        return null;
+        var keyHash = Convert.ToHexStringLower(hash);
+        var virtualKey = await _keys.FindAsync(keyHash, ct);
+        var now = _time.GetUtcNow();
+        if (virtualKey is null || virtualKey.Revoked || !virtualKey.MatchesSecret(keyHash, now))
+            return (null, ApiError.InvalidKey(key));
+        if (virtualKey.Blocked)
+            return (null, ApiError.BlockedKey());
+        if (virtualKey.IsExpired(now))
+            return (null, ApiError.ExpiredKey(virtualKey.ExpiresAt!.Value));
+        return (new Caller(keyHash, IsAdmin: false, virtualKey), null);
     }
 
     /// <summary>

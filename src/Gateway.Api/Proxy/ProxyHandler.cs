@@ -39,7 +39,7 @@ public sealed partial class ProxyHandler(
         context.Response.Headers["x-litellm-call-id"] = call.RequestId.ToString();
 
         // 1. Authenticate
-        var caller = authenticator.Authenticate(context.Request, out var authError);
+        var (caller, authError) = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
         if (caller is null)
         {
             await ApiErrorWriter.WriteAsync(context, authError!);
@@ -69,6 +69,11 @@ public sealed partial class ProxyHandler(
         if (group is null)
         {
             await FailAsync(context, call, ApiError.UnknownModel(request.Model));
+            return;
+        }
+        if (!caller.MayUse(group.Name))
+        {
+            await FailAsync(context, call, ApiError.KeyModelAccessDenied(request.Model, caller.Key!.Models));
             return;
         }
         var deployment = group.Pick();

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Gateway.Domain.Keys;
+using Marten;
+
+namespace Gateway.Api.Keys;
+
+/// <summary>
+/// The hot path's view of virtual keys, in memory, by SHA-256 hash. A hash it has not seen is looked up once in the
+/// key read model (the key may have been issued on another node) and the answer is kept, a negative one only briefly
+/// so a key issued elsewhere starts working within seconds. Admin commands on this node update it at once.
+/// </summary>
+public sealed class KeyDirectory(IDocumentStore store, TimeProvider time)
+{
+    /// <summary>How long "no such key" is believed; bounds how late a key issued on another node is seen.</summary>
+    public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(5);
+
+    readonly ConcurrentDictionary<string, Entry> _byHash = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Lazy<Task<VirtualKey?>>> _lookups = new(StringComparer.Ordinal);
+
+    sealed record Entry(VirtualKey? Key, DateTimeOffset? ForgetAt);
+
+    /// <summary>The key with this hash (current, or previous within its grace period), or null.</summary>
+    public ValueTask<VirtualKey?> FindAsync(string keyHash, CancellationToken ct)
+    {
+        if (_byHash.TryGetValue(keyHash, out var entry) && (entry.ForgetAt is not { } forget || time.GetUtcNow() < forget))
+            return ValueTask.FromResult(entry.Key);
+        return new ValueTask<VirtualKey?>(LookUpOnceAsync(keyHash));
+    }
+
+    /// <summary>Records a key's new state (issued, changed, regenerated or revoked on this node, or seen in the stream).</summary>
+    public void Apply(VirtualKey key)
+    {
+        _byHash[key.KeyHash] = new Entry(key, null);
+        if (key.PreviousKeyHash is { } previous)
+            _byHash[previous] = new Entry(key, null);
+    }
+
+    async Task<VirtualKey?> LookUpOnceAsync(string keyHash)
+    {
+        // Concurrent misses for one hash share one query.
+        var lookup = _lookups.GetOrAdd(keyHash, hash => new Lazy<Task<VirtualKey?>>(() => QueryAsync(hash)));
+        try
+        {
+            var key = await lookup.Value;
+            _byHash[keyHash] = key is null ? new Entry(null, time.GetUtcNow() + NegativeLifetime) : new Entry(key, null);
+            return key;
+        }
+        finally
+        {
+            _lookups.TryRemove(new KeyValuePair<string, Lazy<Task<VirtualKey?>>>(keyHash, lookup));
+        }
+    }
+
+    async Task<VirtualKey?> QueryAsync(string keyHash)
+    {
+        await using var session = store.QuerySession();
+        var found = await session.Query<VirtualKey>()
+            .Where(k => k.KeyHash == keyHash || k.PreviousKeyHash == keyHash)
+            .ToListAsync();
+        return found.Count == 0 ? null : found.MaxBy(k => k.UpdatedAt);
+    }
+}
