@@ -20,7 +20,7 @@ public static class GivenKeys
         return (plaintext, id);
     }
 
-    /// <summary>Applies a decision about an existing key; the caller passes what the API would (the current state).</summary>
+    /// <summary>The key's current snapshot, as a decision about it needs.</summary>
     public static async Task<VirtualKey> Key(this IAlbaHost host, Guid id)
     {
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
