@@ -1,3 +1,4 @@
+using Gateway.Api.Admin;
 using Gateway.Api.Errors;
 using Gateway.Api.Events;
 using Gateway.Api.Health;
@@ -11,6 +12,9 @@ using Gateway.Portal;
 using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
 
 
 namespace Gateway.Api;
@@ -27,7 +31,7 @@ public static class GatewayHost
         var services = builder.Services;
 
         // Marten logs its whole schema script at Information; a start-up should read as a few lines.
-        foreach (var noisy in new[] { "Marten", "JasperFx", "Npgsql", "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
+        foreach (var noisy in new[] { "Marten", "JasperFx", "Wolverine", "Npgsql", "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
             builder.Logging.AddFilter(noisy, LogLevel.Warning);
 
         foreach (var warning in settings.Config.Warnings)
@@ -63,7 +67,20 @@ public static class GatewayHost
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
             })
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+        // Admin commands run as Wolverine HTTP endpoints, their side effects through Marten in one transaction.
+        builder.UseWolverine(wolverine =>
+        {
+            wolverine.ApplicationAssembly = typeof(GatewayHost).Assembly; // tests boot from another entry assembly
+            wolverine.UseRuntimeCompilation();
+            wolverine.Policies.AutoApplyTransactions();
+            wolverine.Policies.UseDurableLocalQueues();
+        });
+        services.AddWolverineHttp();
+        // Before AddProblemDetails: writers are asked in registration order.
+        services.AddSingleton<IProblemDetailsWriter, ApiErrorProblemDetailsWriter>();
+        services.AddProblemDetails();
         // After Marten's own hosted services, so on shutdown the writer drains while the store is still up.
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
 
@@ -95,6 +112,7 @@ public static class GatewayHost
         }
         app.MapPost("/engines/{model}/chat/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions));
         app.MapHealth();
+        app.MapWolverineEndpoints(http => http.AddMiddleware(typeof(AdminCaller)));
 
         if (PortalEnabled(app.Configuration))
             app.MapGatewayPortal();
