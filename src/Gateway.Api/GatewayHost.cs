@@ -102,6 +102,10 @@ public static class GatewayHost
             return ApiErrorWriter.WriteAsync(context, error);
         }));
 
+        // Before routing, which would otherwise pick a 415 for a JSON endpoint hit with a form Content-Type.
+        app.UseJsonBodiesOnAdminRoutes();
+        app.UseRouting();
+
         var proxy = app.Services.GetRequiredService<ProxyHandler>();
         foreach (var prefix in new[] { "/v1", "" })
         {

@@ -70,6 +70,19 @@ public sealed class GenerateKeyTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_json_body_sent_with_curls_default_form_type_is_still_read()
+    {
+        var result = await _host.Scenario(s =>
+        {
+            s.Post.Text("""{"key_alias":"from-curl"}""").ToUrl("/key/generate");
+            s.WithRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+            s.WithMasterKey();
+            s.StatusCodeShouldBeOk();
+        });
+        Assert.Equal("from-curl", JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("key_alias").GetString());
+    }
+
+    [Fact]
     public async Task an_alias_in_use_is_refused()
     {
         await Generate("""{"key_alias":"dup"}""", 200);
