@@ -16,6 +16,8 @@ public static class GatewayTestHost
 {
     public const string MasterKey = "sk-test-master-key-0123456789";
 
+    public static readonly string MasterKeyHash = Gateway.Domain.Keys.KeyPlaintext.Hash(MasterKey);
+
     public static async Task<IAlbaHost> StartAsync(
         PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null)
     {
