@@ -68,6 +68,8 @@ public static class GatewayHost
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            // Spend rollups are async projections; HotCold runs each on one node of many.
+            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold)
             .IntegrateWithWolverine();
         // Admin commands run as Wolverine HTTP endpoints, their side effects through Marten in one transaction.
         builder.UseWolverine(wolverine =>

@@ -46,6 +46,7 @@ public static class Configuration
     {
         options.Events.AddEventType<RequestCompleted>();
         options.Events.AddEventType<RequestFailed>();
+        options.Projections.Add<KeySpendProjection>(ProjectionLifecycle.Async);
     }
 
     // Teams, users and customers are named by LiteLLM's string ids; their streams are StreamIds.Team/User/Customer(id),
