@@ -4,6 +4,7 @@ using Gateway.Api.Events;
 using Gateway.Api.Health;
 using Gateway.Api.Hosting;
 using Gateway.Api.Keys;
+using Gateway.Api.Limits;
 using Gateway.Api.Providers;
 using Gateway.Api.Proxy;
 using Gateway.Api.Routing;
@@ -46,6 +47,7 @@ public static class GatewayHost
 
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BudgetLedger>();
         services.AddSingleton<KeyDirectory>();
         services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));

@@ -31,6 +31,10 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         $"key not allowed to access model. This key can only access models=[{string.Join(", ", allowed)}]. Tried to access {model}",
         "model", "403");
 
+    public static ApiError BudgetExceeded(decimal currentCost, decimal maxBudget, string scope) => new(400, "budget_exceeded",
+        $"Budget has been exceeded! Current cost: {currentCost.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
+        $"Max budget: {maxBudget.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({scope})", "None", "400");
+
     public static ApiError UnknownModel(string model) => new(400, "invalid_request_error",
         $"Invalid model name passed in model={model}. Call `/v1/models` to view available models for your key.",
         "model", "400");

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Gateway.Api.Limits;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Spend;
 using Marten;
 
 namespace Gateway.Api.Keys;
@@ -9,7 +11,7 @@ namespace Gateway.Api.Keys;
 /// key read model (the key may have been issued on another node) and the answer is kept, a negative one only briefly
 /// so a key issued elsewhere starts working within seconds. Admin commands on this node update it at once.
 /// </summary>
-public sealed class KeyDirectory(IDocumentStore store, TimeProvider time)
+public sealed class KeyDirectory(IDocumentStore store, BudgetLedger ledger, TimeProvider time)
 {
     /// <summary>How long "no such key" is believed; bounds how late a key issued on another node is seen.</summary>
     public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(5);
@@ -57,6 +59,16 @@ public sealed class KeyDirectory(IDocumentStore store, TimeProvider time)
         var found = await session.Query<VirtualKey>()
             .Where(k => k.KeyHash == keyHash || k.PreviousKeyHash == keyHash)
             .ToListAsync();
-        return found.Count == 0 ? null : found.MaxBy(k => k.UpdatedAt);
+        var key = found.Count == 0 ? null : found.MaxBy(k => k.UpdatedAt);
+
+        // A key first seen on this node brings its spend so far into the budget ledger. Only lifetime budgets can be
+        // seeded from the lifetime rollup; windowed spend per key is future work (see the issue notes).
+        if (key is { MaxBudget: not null, BudgetDuration: null })
+        {
+            var spend = await session.LoadAsync<KeySpend>(key.KeyHash);
+            if (spend is not null)
+                ledger.Seed(BudgetScopes.Key(key.KeyHash), spend.Spend);
+        }
+        return key;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Domain.Budgets;
 
 namespace Gateway.Api.Limits;
 
@@ -8,8 +9,11 @@ public readonly record struct BudgetScope(string Kind, string Id)
     public override string ToString() => $"{Kind}:{Id}";
 }
 
-/// <summary>One budget that applies to a call: whose, how much, and over which window (none = lifetime).</summary>
-public readonly record struct BudgetLimit(BudgetScope Scope, decimal MaxBudget, TimeSpan? Window = null);
+/// <summary>
+/// One budget that applies to a call: whose, how much, and the window it counts in now (none = lifetime). Windows
+/// come from the domain's calendar-aware <see cref="BudgetWindow"/> ("30d", "1mo"), anchored per scope.
+/// </summary>
+public readonly record struct BudgetLimit(BudgetScope Scope, decimal MaxBudget, BudgetWindow? Window = null);
 
 /// <summary>
 /// The hot path's budget arithmetic, in memory. A call reserves its worst-case cost against every budget that
@@ -17,7 +21,7 @@ public readonly record struct BudgetLimit(BudgetScope Scope, decimal MaxBudget, 
 /// overshoot a budget together: each scope checks spent + reserved + this call against its limit under its own
 /// lock, and a call refused by one scope gives back what it reserved on the others.
 /// </summary>
-public sealed class BudgetLedger(TimeProvider time)
+public sealed class BudgetLedger
 {
     readonly ConcurrentDictionary<BudgetScope, BudgetAccount> _accounts = new();
 
@@ -44,7 +48,6 @@ public sealed class BudgetLedger(TimeProvider time)
     /// </summary>
     public bool TryReserve(IReadOnlyList<BudgetLimit> limits, decimal amount, out Reservation reservation, out BudgetRefusal refusal)
     {
-        var now = time.GetUtcNow();
         var taken = new BudgetAccount[limits.Count];
         for (var i = 0; i < limits.Count; i++)
         {
@@ -52,7 +55,7 @@ public sealed class BudgetLedger(TimeProvider time)
             var account = _accounts.GetOrAdd(limit.Scope, static _ => new BudgetAccount());
             lock (account)
             {
-                account.Roll(limit.Window, now);
+                account.Roll(limit.Window);
                 if (account.SpentInWindow + account.ReservedInFlight + amount > limit.MaxBudget)
                 {
                     refusal = new BudgetRefusal(limit.Scope, account.SpentInWindow, limit.MaxBudget);
@@ -67,7 +70,7 @@ public sealed class BudgetLedger(TimeProvider time)
             taken[i] = account;
         }
 
-        reservation = new Reservation(taken, amount, limits.Select(l => l.Window).ToArray());
+        reservation = new Reservation(taken, amount);
         refusal = default;
         return true;
     }
@@ -77,26 +80,24 @@ public sealed class BudgetLedger(TimeProvider time)
     {
         if (reservation.Accounts is null)
             return;
-        var now = time.GetUtcNow();
-        for (var i = 0; i < reservation.Accounts.Length; i++)
+        // The cost counts in whatever window the scope is in now (a call that straddles a reset lands in the new one).
+        foreach (var account in reservation.Accounts)
         {
-            var account = reservation.Accounts[i];
             lock (account)
             {
                 account.ReservedInFlight -= reservation.Amount;
-                account.Roll(reservation.Windows[i], now);
                 account.SpentInWindow += actualCost;
             }
         }
     }
 
     /// <summary>Adds spend that did not pass through a reservation (a call served by another node).</summary>
-    public void Record(BudgetScope scope, decimal cost, TimeSpan? window)
+    public void Record(BudgetScope scope, decimal cost, BudgetWindow? window)
     {
         var account = _accounts.GetOrAdd(scope, static _ => new BudgetAccount());
         lock (account)
         {
-            account.Roll(window, time.GetUtcNow());
+            account.Roll(window);
             account.SpentInWindow += cost;
         }
     }
@@ -109,21 +110,15 @@ internal sealed class BudgetAccount
     public decimal ReservedInFlight;
     public DateTimeOffset? WindowStart;
 
-    /// <summary>Starts a new window when the current one has passed: spend before it no longer counts.</summary>
-    public void Roll(TimeSpan? window, DateTimeOffset now)
+    /// <summary>Starts counting afresh when the scope has moved into a later window: spend before it no longer counts.</summary>
+    public void Roll(BudgetWindow? window)
     {
-        if (window is not { } length)
+        if (window is not { } current)
             return;
-        if (WindowStart is not { } start)
-        {
-            WindowStart = now;
-            return;
-        }
-        if (now < start + length)
-            return;
-        var elapsed = (now - start).Ticks / length.Ticks;
-        WindowStart = start + TimeSpan.FromTicks(elapsed * length.Ticks);
-        SpentInWindow = 0m;
+        if (WindowStart is { } start && current.Start > start)
+            SpentInWindow = 0m;
+        if (WindowStart is null || current.Start > WindowStart)
+            WindowStart = current.Start;
     }
 
     public (decimal Spent, decimal Reserved) Snapshot()
@@ -136,16 +131,15 @@ internal sealed class BudgetAccount
 /// <summary>A call's hold on its budgets, given back by <see cref="BudgetLedger.Settle"/>.</summary>
 public readonly struct Reservation
 {
-    internal Reservation(BudgetAccount[] accounts, decimal amount, TimeSpan?[] windows)
+    internal Reservation(BudgetAccount[] accounts, decimal amount)
     {
         Accounts = accounts;
         Amount = amount;
-        Windows = windows;
     }
 
     internal BudgetAccount[]? Accounts { get; }
     public decimal Amount { get; }
-    internal TimeSpan?[] Windows { get; }
+    public bool IsEmpty => Accounts is null;
 }
 
 /// <summary>Which budget refused a call: LiteLLM's message reports its spend and its maximum.</summary>

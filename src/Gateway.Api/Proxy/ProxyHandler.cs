@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Gateway.Api.Errors;
 using Gateway.Api.Events;
+using Gateway.Api.Limits;
 using Gateway.Api.Providers;
 using Gateway.Api.Routing;
 using Gateway.Domain.Pricing;
@@ -21,6 +22,7 @@ public sealed partial class ProxyHandler(
     DeploymentTable deployments,
     ProxyOptions options,
     EventQueue events,
+    BudgetLedger budgets,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -30,12 +32,28 @@ public sealed partial class ProxyHandler(
 
     /// <summary>
     /// 1. Authenticate the key. 2. Read the body, bounded. 3. Parse the fields the gateway needs.
-    /// 4. Route the model group to a deployment. 5. Forward to the provider. 6. Answer with JSON or an SSE stream
-    /// and LiteLLM's x-litellm-* headers. 7. Price the usage and record RequestCompleted or RequestFailed.
+    /// 4. Route the model group to a deployment and check the key may use it. 5. Reserve the worst-case cost against
+    /// every budget that applies. 6. Forward to the provider. 7. Answer with JSON or an SSE stream and LiteLLM's
+    /// x-litellm-* headers. 8. Price the usage, settle the reservation, record RequestCompleted or RequestFailed.
     /// </summary>
     public async Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint)
     {
         var call = new CallRecord(Guid.CreateVersion7(), time.GetUtcNow(), Stopwatch.GetTimestamp(), endpoint);
+        try
+        {
+            await HandleAsync(context, call);
+        }
+        finally
+        {
+            // Whatever ended the call (a failure, the client leaving), nothing stays reserved.
+            if (call.Reservation is { IsEmpty: false } held)
+                budgets.Settle(held, 0m);
+        }
+    }
+
+    async Task HandleAsync(HttpContext context, CallRecord call)
+    {
+        var endpoint = call.Endpoint;
         context.Response.Headers["x-litellm-call-id"] = call.RequestId.ToString();
 
         // 1. Authenticate
@@ -80,11 +98,23 @@ public sealed partial class ProxyHandler(
         call.Deployment = deployment;
         SetRouteHeaders(context.Response, deployment);
 
-        // 5. Forward
+        // 5. Budgets
+        var limits = BudgetScopes.For(caller, call.StartedAt);
+        if (limits.Count > 0)
+        {
+            if (!budgets.TryReserve(limits, WorstCase(request, deployment), out var reservation, out var refusal))
+            {
+                await FailAsync(context, call, ApiError.BudgetExceeded(refusal.CurrentCost, refusal.MaxBudget, refusal.Scope.Kind));
+                return;
+            }
+            call.Reservation = reservation;
+        }
+
+        // 6. Forward
         await using var reply = await deployment.Provider.SendAsync(
             new UpstreamCall(request, deployment, call.RequestId, call.StartedAt), context.RequestAborted);
 
-        // 6. Answer, 7. Record
+        // 7. Answer, 8. Record
         switch (reply)
         {
             case UpstreamFailure failure:
@@ -216,6 +246,11 @@ public sealed partial class ProxyHandler(
     {
         var deployment = call.Deployment!;
         var cost = CostCalculator.Compute(usage, deployment.Price);
+        if (call.Reservation is { IsEmpty: false } held)
+        {
+            budgets.Settle(held, cost);
+            call.Reservation = null;
+        }
         var now = time.GetUtcNow();
         var elapsed = Stopwatch.GetElapsedTime(call.Timestamp);
         events.TryEnqueue(call.RequestId, new RequestCompleted(
@@ -248,6 +283,17 @@ public sealed partial class ProxyHandler(
     }
 
     /// <summary>
+    /// The most a call can cost: its prompt (about four bytes a token, an over-estimate once JSON framing is counted)
+    /// plus every completion token it may produce — max_tokens, else the model's output limit — for each of n choices.
+    /// </summary>
+    static decimal WorstCase(ProxyRequest request, Deployment deployment)
+    {
+        var completion = (long)(request.MaxTokens ?? deployment.Price.MaxOutputTokens ?? 4096) * request.N;
+        var usage = new TokenUsage(Math.Max(1, request.Body.Length / 4), (int)Math.Min(completion, int.MaxValue));
+        return CostCalculator.Compute(usage, deployment.Price);
+    }
+
+    /// <summary>
     /// When an upstream reports no usage: prompt tokens from the request size (about four bytes a token) and
     /// completion tokens from the amount produced. Marked as estimated on the event.
     /// </summary>
@@ -265,10 +311,16 @@ public sealed partial class ProxyHandler(
         headers["x-litellm-attempted-fallbacks"] = "0";
     }
 
-    static void SetOutcomeHeaders(HttpResponse response, CallRecord call, decimal cost)
+    void SetOutcomeHeaders(HttpResponse response, CallRecord call, decimal cost)
     {
         var headers = response.Headers;
         headers["x-litellm-response-cost"] = Format(cost);
+        if (call.Caller?.Key is { } key)
+        {
+            headers["x-litellm-key-spend"] = Format(budgets.Spent(BudgetScopes.Key(key.KeyHash)));
+            if (key.MaxBudget is { } max)
+                headers["x-litellm-key-max-budget"] = Format(max);
+        }
         headers["x-litellm-response-duration-ms"] = Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
     }
 
@@ -290,6 +342,7 @@ public sealed partial class ProxyHandler(
         public ProxyRequest? Request { get; set; }
         public Deployment? Deployment { get; set; }
         public long? FirstTokenAt { get; set; }
+        public Reservation? Reservation { get; set; }
         public bool UsageEstimated { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using Gateway.Api.Limits;
+using Gateway.Domain.Budgets;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Api.Tests.Limits;
@@ -11,7 +12,7 @@ public sealed class BudgetLedgerTests
     [Fact]
     public async Task a_burst_of_concurrent_calls_never_ends_above_the_budget()
     {
-        var ledger = new BudgetLedger(TimeProvider.System);
+        var ledger = new BudgetLedger();
         var limits = new[] { new BudgetLimit(Key, 1.00m), new BudgetLimit(Team, 10m) };
         var admitted = 0;
 
@@ -34,7 +35,7 @@ public sealed class BudgetLedgerTests
     [Fact]
     public void a_refusal_by_one_budget_gives_back_what_was_held_on_the_others()
     {
-        var ledger = new BudgetLedger(TimeProvider.System);
+        var ledger = new BudgetLedger();
         ledger.Seed(Team, 9.90m);
 
         var refused = !ledger.TryReserve([new BudgetLimit(Key, 5m), new BudgetLimit(Team, 10m)], 0.50m, out _, out var refusal);
@@ -49,7 +50,7 @@ public sealed class BudgetLedgerTests
     [Fact]
     public void settling_replaces_the_worst_case_with_the_real_cost()
     {
-        var ledger = new BudgetLedger(TimeProvider.System);
+        var ledger = new BudgetLedger();
         Assert.True(ledger.TryReserve([new BudgetLimit(Key, 1m)], 0.80m, out var reservation, out _));
         Assert.False(ledger.TryReserve([new BudgetLimit(Key, 1m)], 0.30m, out _, out _));
 
@@ -63,18 +64,19 @@ public sealed class BudgetLedgerTests
     public void spend_starts_again_when_the_window_rolls_over()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
-        var ledger = new BudgetLedger(clock);
-        var daily = new BudgetLimit(Key, 1m, TimeSpan.FromDays(1));
+        var anchor = clock.GetUtcNow();
+        var ledger = new BudgetLedger();
+        BudgetLimit Daily() => new(Key, 1m, BudgetWindow.Current(anchor, BudgetDuration.Parse("1d"), clock.GetUtcNow()));
 
-        Assert.True(ledger.TryReserve([daily], 1m, out var first, out _));
+        Assert.True(ledger.TryReserve([Daily()], 1m, out var first, out _));
         ledger.Settle(first, 1m);
-        Assert.False(ledger.TryReserve([daily], 0.01m, out _, out _));
+        Assert.False(ledger.TryReserve([Daily()], 0.01m, out _, out _));
 
         clock.Advance(TimeSpan.FromHours(23));
-        Assert.False(ledger.TryReserve([daily], 0.01m, out _, out _));
+        Assert.False(ledger.TryReserve([Daily()], 0.01m, out _, out _));
 
         clock.Advance(TimeSpan.FromHours(1));
-        Assert.True(ledger.TryReserve([daily], 0.01m, out _, out _));
+        Assert.True(ledger.TryReserve([Daily()], 0.01m, out _, out _));
         Assert.Equal(0m, ledger.Spent(Key));
     }
 }

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using Alba;
+using Gateway.Api.Tests.Infrastructure;
+using Gateway.Domain.Spend;
+
+namespace Gateway.Api.Tests.Budgets;
+
+public sealed class KeyBudgetTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    IAlbaHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    static readonly object Body = new
+    {
+        model = "mock-gpt", max_tokens = 20,
+        messages = new[] { new { role = "user", content = "Tell me about budgets in exactly these words please" } },
+    };
+
+    Task<IScenarioResult> Call(string key) => _host.Scenario(s =>
+    {
+        s.Post.Json(Body).ToUrl("/v1/chat/completions");
+        s.WithRequestHeader("Authorization", $"Bearer {key}");
+        s.IgnoreStatusCode();
+    });
+
+    static decimal Cost(IScenarioResult result) =>
+        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task a_burst_of_32_concurrent_calls_never_takes_spend_above_the_budget()
+    {
+        var oneCall = Cost(await Call(GatewayTestHost.MasterKey));
+        var budget = oneCall * 3.5m;
+        var (key, _) = await _host.IssuedKey(k => k with { MaxBudget = budget });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Call(key)));
+
+        var served = results.Where(r => r.Context.Response.StatusCode == 200).ToList();
+        var refused = results.Where(r => r.Context.Response.StatusCode == 400).ToList();
+        Assert.Equal(32, served.Count + refused.Count);
+        Assert.InRange(served.Count, 1, 3);
+        Assert.True(served.Sum(Cost) <= budget, $"served {served.Count} calls costing {served.Sum(Cost)} against {budget}");
+        foreach (var refusal in refused)
+        {
+            var error = await refusal.OpenAIError(400);
+            Assert.Equal("budget_exceeded", error.GetProperty("type").GetString());
+            Assert.StartsWith("Budget has been exceeded! Current cost: ", error.GetProperty("message").GetString());
+        }
+
+        // The recorded spend agrees: every served call is an event, and nothing more was charged.
+        var completed = (await _host.Events<RequestCompleted>()).Where(e => e.KeyHash == Gateway.Domain.Keys.KeyPlaintext.Hash(key)).ToList();
+        Assert.Equal(served.Count, completed.Count);
+        Assert.True(completed.Sum(e => e.Cost) <= budget);
+    }
+
+    [Fact]
+    public async Task the_spend_and_budget_headers_follow_each_call_until_the_budget_refuses()
+    {
+        var oneCall = Cost(await Call(GatewayTestHost.MasterKey));
+        var (key, _) = await _host.IssuedKey(k => k with { MaxBudget = oneCall * 2.5m });
+
+        var first = await Call(key);
+        Assert.Equal(200, first.Context.Response.StatusCode);
+        Assert.Equal(Cost(first), decimal.Parse(first.Context.Response.Headers["x-litellm-key-spend"]!, CultureInfo.InvariantCulture));
+        Assert.Equal(oneCall * 2.5m, decimal.Parse(first.Context.Response.Headers["x-litellm-key-max-budget"]!, CultureInfo.InvariantCulture));
+
+        var second = await Call(key);
+        Assert.Equal(200, second.Context.Response.StatusCode);
+        Assert.Equal(Cost(first) + Cost(second), decimal.Parse(second.Context.Response.Headers["x-litellm-key-spend"]!, CultureInfo.InvariantCulture));
+
+        var third = await Call(key);
+        Assert.Equal(400, third.Context.Response.StatusCode);
+        Assert.Single(await _host.Events<RequestFailed>(), e => e.ErrorType == "budget_exceeded");
+    }
+
+    [Fact]
+    public async Task a_key_without_a_budget_is_never_refused_for_cost()
+    {
+        var (key, _) = await _host.IssuedKey();
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(200, (await Call(key)).Context.Response.StatusCode);
+    }
+}
