@@ -48,6 +48,7 @@ public static class GatewayHost
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BudgetLedger>();
+        services.AddSingleton<RateLimiter>();
         services.AddSingleton<KeyDirectory>();
         services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));

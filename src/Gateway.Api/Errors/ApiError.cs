@@ -35,6 +35,14 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         $"Budget has been exceeded! Current cost: {currentCost.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
         $"Max budget: {maxBudget.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({scope})", "None", "400");
 
+    public static ApiError RateLimited(string scopeKind, string scopeId, string limitType, long limit, DateTimeOffset resetsAt, DateTimeOffset now) =>
+        new(429, "rate_limit_error",
+            $"Rate limit exceeded for {scopeKind}: {scopeId}. Limit type: {limitType}. Current limit: {limit}, Remaining: 0. " +
+            $"Limit resets at: {resetsAt:yyyy-MM-dd HH:mm:ss} UTC", "None", "429")
+        {
+            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling((resetsAt - now).TotalSeconds)),
+        };
+
     public static ApiError UnknownModel(string model) => new(400, "invalid_request_error",
         $"Invalid model name passed in model={model}. Call `/v1/models` to view available models for your key.",
         "model", "400");

@@ -23,6 +23,7 @@ public sealed partial class ProxyHandler(
     ProxyOptions options,
     EventQueue events,
     BudgetLedger budgets,
+    RateLimiter rates,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -48,6 +49,8 @@ public sealed partial class ProxyHandler(
             // Whatever ended the call (a failure, the client leaving), nothing stays reserved.
             if (call.Reservation is { IsEmpty: false } held)
                 budgets.Settle(held, 0m);
+            if (call.Lease is { IsEmpty: false } lease)
+                rates.Release(lease, 0);
         }
     }
 
@@ -98,7 +101,18 @@ public sealed partial class ProxyHandler(
         call.Deployment = deployment;
         SetRouteHeaders(context.Response, deployment);
 
-        // 5. Budgets
+        // 5. Rate limits, then budgets
+        var rateLimits = BudgetScopes.RateLimitsFor(caller);
+        if (rateLimits.Count > 0)
+        {
+            if (!rates.TryAcquire(rateLimits, out var lease, out var limited))
+            {
+                await FailAsync(context, call, ApiError.RateLimited("api_key", caller.Key!.KeyName, limited.LimitType, limited.Limit, limited.ResetsAt, time.GetUtcNow()));
+                return;
+            }
+            call.Lease = lease;
+        }
+
         var limits = BudgetScopes.For(caller, call.StartedAt);
         if (limits.Count > 0)
         {
@@ -251,6 +265,11 @@ public sealed partial class ProxyHandler(
             budgets.Settle(held, cost);
             call.Reservation = null;
         }
+        if (call.Lease is { IsEmpty: false } lease)
+        {
+            rates.Release(lease, usage.PromptTokens + usage.CompletionTokens);
+            call.Lease = null;
+        }
         var now = time.GetUtcNow();
         var elapsed = Stopwatch.GetElapsedTime(call.Timestamp);
         events.TryEnqueue(call.RequestId, new RequestCompleted(
@@ -317,9 +336,21 @@ public sealed partial class ProxyHandler(
         headers["x-litellm-response-cost"] = Format(cost);
         if (call.Caller?.Key is { } key)
         {
-            headers["x-litellm-key-spend"] = Format(budgets.Spent(BudgetScopes.Key(key.KeyHash)));
+            var scope = BudgetScopes.Key(key.KeyHash);
+            headers["x-litellm-key-spend"] = Format(budgets.Spent(scope));
             if (key.MaxBudget is { } max)
                 headers["x-litellm-key-max-budget"] = Format(max);
+            var (requests, tokens) = rates.Used(scope);
+            if (key.RpmLimit is { } rpm)
+            {
+                headers["x-ratelimit-limit-requests"] = rpm.ToString(CultureInfo.InvariantCulture);
+                headers["x-ratelimit-remaining-requests"] = Math.Max(0, rpm - requests).ToString(CultureInfo.InvariantCulture);
+            }
+            if (key.TpmLimit is { } tpm)
+            {
+                headers["x-ratelimit-limit-tokens"] = tpm.ToString(CultureInfo.InvariantCulture);
+                headers["x-ratelimit-remaining-tokens"] = Math.Max(0, tpm - tokens).ToString(CultureInfo.InvariantCulture);
+            }
         }
         headers["x-litellm-response-duration-ms"] = Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
     }
@@ -343,6 +374,7 @@ public sealed partial class ProxyHandler(
         public Deployment? Deployment { get; set; }
         public long? FirstTokenAt { get; set; }
         public Reservation? Reservation { get; set; }
+        public RateLease? Lease { get; set; }
         public bool UsageEstimated { get; set; }
     }
 }
