@@ -5,22 +5,16 @@ using Gateway.Domain.Keys;
 
 namespace Gateway.Api.Tests.Admin;
 
-public sealed class BlockAndDeleteKeyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class BlockAndDeleteKeyTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
-    Task<IScenarioResult> Admin(string url, object body, int status, string key = GatewayTestHost.MasterKey) => _host.Scenario(s =>
+    Task<IScenarioResult> Admin(string url, object body, int status, string key = GatewayTestHost.MasterKey) => Host.Scenario(s =>
     {
         s.Post.Json(body).ToUrl(url);
         s.WithRequestHeader("Authorization", $"Bearer {key}");
         s.StatusCodeShouldBe(status);
     });
 
-    Task Chat(string key, int status) => _host.Scenario(s =>
+    Task Chat(string key, int status) => Host.Scenario(s =>
     {
         s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = "hi" } } }).ToUrl("/v1/chat/completions");
         s.WithRequestHeader("Authorization", $"Bearer {key}");
@@ -30,7 +24,7 @@ public sealed class BlockAndDeleteKeyTests(PostgresFixture postgres) : IAsyncLif
     [Fact]
     public async Task a_blocked_key_stops_on_the_next_call_and_works_again_when_unblocked()
     {
-        var (key, _) = await _host.IssuedKey();
+        var (key, _) = await Host.IssuedKey();
         await Chat(key, 200);
 
         var blocked = await Admin("/key/block", new { key }, 200);
@@ -41,15 +35,15 @@ public sealed class BlockAndDeleteKeyTests(PostgresFixture postgres) : IAsyncLif
         await Admin("/key/unblock", new { key = KeyPlaintext.Hash(key) }, 200);
         await Chat(key, 200);
 
-        var events = await _host.Events<KeyBlocked>();
+        var events = await Host.Events<KeyBlocked>();
         Assert.Equal(GatewayTestHost.MasterKeyHash, Assert.Single(events).By);
     }
 
     [Fact]
     public async Task deleting_keys_by_value_and_alias_revokes_them_at_once()
     {
-        var (first, _) = await _host.IssuedKey();
-        var (second, _) = await _host.IssuedKey(k => k with { KeyAlias = "to-go" });
+        var (first, _) = await Host.IssuedKey();
+        var (second, _) = await Host.IssuedKey(k => k with { KeyAlias = "to-go" });
 
         var result = await Admin("/key/delete", new { keys = new[] { first }, key_aliases = new[] { "to-go" } }, 200);
         var deleted = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("deleted_keys");
@@ -57,13 +51,13 @@ public sealed class BlockAndDeleteKeyTests(PostgresFixture postgres) : IAsyncLif
 
         await Chat(first, 401);
         await Chat(second, 401);
-        Assert.Equal(2, (await _host.Events<KeyRevoked>()).Count);
+        Assert.Equal(2, (await Host.Events<KeyRevoked>()).Count);
     }
 
     [Fact]
     public async Task deleting_an_unknown_key_revokes_nothing()
     {
-        var (key, _) = await _host.IssuedKey();
+        var (key, _) = await Host.IssuedKey();
         var error = await (await Admin("/key/delete", new { keys = new[] { key, "sk-not-a-key-1234" } }, 404)).OpenAIError(404);
         Assert.Equal("key", error.GetProperty("param").GetString());
         await Chat(key, 200);
@@ -72,11 +66,11 @@ public sealed class BlockAndDeleteKeyTests(PostgresFixture postgres) : IAsyncLif
     [Fact]
     public async Task the_key_commands_refuse_virtual_keys_and_missing_keys()
     {
-        var (key, _) = await _host.IssuedKey();
+        var (key, _) = await Host.IssuedKey();
         foreach (var url in new[] { "/key/block", "/key/unblock", "/key/delete" })
         {
             await (await Admin(url, new { key, keys = new[] { key } }, 403, key)).OpenAIError(403);
-            await (await _host.Scenario(s =>
+            await (await Host.Scenario(s =>
             {
                 s.Post.Json(new { key }).ToUrl(url);
                 s.StatusCodeShouldBe(401);

@@ -6,15 +6,9 @@ using Gateway.Domain.Spend;
 
 namespace Gateway.Api.Tests.Admin;
 
-public sealed class GenerateKeyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class GenerateKeyTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
-    Task<IScenarioResult> Generate(string body, int status, string? key = GatewayTestHost.MasterKey) => _host.Scenario(s =>
+    Task<IScenarioResult> Generate(string body, int status, string? key = GatewayTestHost.MasterKey) => Host.Scenario(s =>
     {
         s.Post.Text(body).ToUrl("/key/generate");
         s.WithRequestHeader("Content-Type", "application/json");
@@ -35,16 +29,16 @@ public sealed class GenerateKeyTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(10m, body.GetProperty("max_budget").GetDecimal());
         Assert.Equal($"sk-...{key[^4..]}", body.GetProperty("key_name").GetString());
 
-        await _host.Scenario(s =>
+        await Host.Scenario(s =>
         {
             s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = "hi" } } }).ToUrl("/v1/chat/completions");
             s.WithRequestHeader("Authorization", $"Bearer {key}");
             s.StatusCodeShouldBeOk();
         });
-        Assert.Equal(KeyPlaintext.Hash(key), Assert.Single(await _host.Events<RequestCompleted>()).KeyHash);
+        Assert.Equal(KeyPlaintext.Hash(key), Assert.Single(await Host.Events<RequestCompleted>()).KeyHash);
 
         // Only the hash is stored: the plaintext appears in no event.
-        var issued = Assert.Single(await _host.Events<KeyIssued>());
+        var issued = Assert.Single(await Host.Events<KeyIssued>());
         Assert.DoesNotContain(key, JsonSerializer.Serialize(issued));
     }
 
@@ -52,7 +46,7 @@ public sealed class GenerateKeyTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task without_a_key_it_is_a_401_and_with_a_virtual_key_a_403()
     {
         await (await Generate("{}", 401, key: null)).OpenAIError(401);
-        var (virtualKey, _) = await _host.IssuedKey();
+        var (virtualKey, _) = await Host.IssuedKey();
         await (await Generate("{}", 403, key: virtualKey)).OpenAIError(403);
     }
 
@@ -72,7 +66,7 @@ public sealed class GenerateKeyTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task a_json_body_sent_with_curls_default_form_type_is_still_read()
     {
-        var result = await _host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Post.Text("""{"key_alias":"from-curl"}""").ToUrl("/key/generate");
             s.WithRequestHeader("Content-Type", "application/x-www-form-urlencoded");

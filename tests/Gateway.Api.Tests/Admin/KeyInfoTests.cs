@@ -6,17 +6,11 @@ using Marten.Events;
 
 namespace Gateway.Api.Tests.Admin;
 
-public sealed class KeyInfoTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class KeyInfoTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     async Task<JsonElement> Info(string caller, string? key, int status = 200)
     {
-        var result = await _host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url(key is null ? "/key/info" : $"/key/info?key={Uri.EscapeDataString(key)}");
             s.WithRequestHeader("Authorization", $"Bearer {caller}");
@@ -28,19 +22,19 @@ public sealed class KeyInfoTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task spend_equals_the_sum_of_the_costs_charged()
     {
-        var (key, _) = await _host.IssuedKey(k => k with { KeyAlias = "spender", MaxBudget = 50m });
+        var (key, _) = await Host.IssuedKey(k => k with { KeyAlias = "spender", MaxBudget = 50m });
         var charged = 0m;
         for (var i = 0; i < 5; i++)
         {
-            var result = await _host.Scenario(s =>
+            var result = await Host.Scenario(s =>
             {
                 s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = $"call {i} {new string('x', i * 40)}" } } }).ToUrl("/v1/chat/completions");
                 s.WithRequestHeader("Authorization", $"Bearer {key}");
             });
             charged += decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, CultureInfo.InvariantCulture);
         }
-        await _host.EventsPersisted();
-        await _host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await Host.EventsPersisted();
+        await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
 
         var info = (await Info(GatewayTestHost.MasterKey, key)).GetProperty("info");
         Assert.Equal(charged, info.GetProperty("spend").GetDecimal());
@@ -53,8 +47,8 @@ public sealed class KeyInfoTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task a_key_reads_its_own_info_but_not_another_keys()
     {
-        var (mine, _) = await _host.IssuedKey(k => k with { KeyAlias = "mine" });
-        var (other, _) = await _host.IssuedKey();
+        var (mine, _) = await Host.IssuedKey(k => k with { KeyAlias = "mine" });
+        var (other, _) = await Host.IssuedKey();
 
         Assert.Equal("mine", (await Info(mine, null)).GetProperty("info").GetProperty("key_alias").GetString());
         Assert.Equal("mine", (await Info(mine, mine)).GetProperty("info").GetProperty("key_alias").GetString());

@@ -5,15 +5,9 @@ using Gateway.Domain.Keys;
 
 namespace Gateway.Api.Tests.Admin;
 
-public sealed class RegenerateAndListKeysTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class RegenerateAndListKeysTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
-    Task Chat(string key, int status) => _host.Scenario(s =>
+    Task Chat(string key, int status) => Host.Scenario(s =>
     {
         s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = "hi" } } }).ToUrl("/v1/chat/completions");
         s.WithRequestHeader("Authorization", $"Bearer {key}");
@@ -23,8 +17,8 @@ public sealed class RegenerateAndListKeysTests(PostgresFixture postgres) : IAsyn
     [Fact]
     public async Task regenerating_gives_a_new_secret_for_the_same_key_and_stops_the_old_one()
     {
-        var (old, id) = await _host.IssuedKey(k => k with { KeyAlias = "rotating" });
-        var result = await _host.Scenario(s =>
+        var (old, id) = await Host.IssuedKey(k => k with { KeyAlias = "rotating" });
+        var result = await Host.Scenario(s =>
         {
             s.Post.Json(new { key = old }).ToUrl("/key/regenerate");
             s.WithMasterKey();
@@ -37,16 +31,16 @@ public sealed class RegenerateAndListKeysTests(PostgresFixture postgres) : IAsyn
 
         await Chat(fresh, 200);
         await Chat(old, 401);
-        Assert.Equal(id, Assert.Single(await _host.Events<KeyRegenerated>()).KeyId);
+        Assert.Equal(id, Assert.Single(await Host.Events<KeyRegenerated>()).KeyId);
     }
 
     [Fact]
     public async Task the_list_pages_live_keys_and_filters_by_alias()
     {
         for (var i = 0; i < 3; i++)
-            await _host.IssuedKey(k => k with { TeamId = "team-x" });
-        var (gone, _) = await _host.IssuedKey(k => k with { TeamId = "team-x", KeyAlias = "gone" });
-        await _host.Scenario(s =>
+            await Host.IssuedKey(k => k with { TeamId = "team-x" });
+        var (gone, _) = await Host.IssuedKey(k => k with { TeamId = "team-x", KeyAlias = "gone" });
+        await Host.Scenario(s =>
         {
             s.Post.Json(new { keys = new[] { gone } }).ToUrl("/key/delete");
             s.WithMasterKey();
@@ -54,7 +48,7 @@ public sealed class RegenerateAndListKeysTests(PostgresFixture postgres) : IAsyn
 
         async Task<JsonElement> List(string query)
         {
-            var result = await _host.Scenario(s =>
+            var result = await Host.Scenario(s =>
             {
                 s.Get.Url($"/key/list{query}");
                 s.WithMasterKey();
@@ -73,7 +67,7 @@ public sealed class RegenerateAndListKeysTests(PostgresFixture postgres) : IAsyn
         Assert.Equal("team-x", second.GetProperty("keys")[0].GetProperty("team_id").GetString());
         Assert.Equal(0, (await List("?key_alias=gone")).GetProperty("total_count").GetInt32());
 
-        await _host.Scenario(s =>
+        await Host.Scenario(s =>
         {
             s.Get.Url("/key/list?size=500");
             s.WithMasterKey();

@@ -4,17 +4,11 @@ using Gateway.Api.Tests.Infrastructure;
 
 namespace Gateway.Api.Tests.Admin;
 
-public sealed class UpdateKeyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UpdateKeyTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     async Task<JsonElement> Update(string body, int status, string key = GatewayTestHost.MasterKey)
     {
-        var result = await _host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Post.Text(body).ToUrl("/key/update");
             s.WithRequestHeader("Content-Type", "application/json");
@@ -27,7 +21,7 @@ public sealed class UpdateKeyTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task a_field_left_out_stays_a_field_sent_as_null_is_cleared()
     {
-        var (key, _) = await _host.IssuedKey(k => k with { MaxBudget = 10m, RpmLimit = 5, KeyAlias = "before" });
+        var (key, _) = await Host.IssuedKey(k => k with { MaxBudget = 10m, RpmLimit = 5, KeyAlias = "before" });
 
         var info = await Update($$"""{"key":"{{key}}","max_budget":null,"key_alias":"after","models":["mock-embedding"]}""", 200);
 
@@ -36,7 +30,7 @@ public sealed class UpdateKeyTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("after", info.GetProperty("key_alias").GetString());
 
         // The change is live on the proxy at once: the key may now call only mock-embedding.
-        await _host.Scenario(s =>
+        await Host.Scenario(s =>
         {
             s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = "hi" } } }).ToUrl("/v1/chat/completions");
             s.WithRequestHeader("Authorization", $"Bearer {key}");
@@ -52,7 +46,7 @@ public sealed class UpdateKeyTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("""{"soft_budget":-1}""", "soft_budget")]
     public async Task wrong_types_and_values_name_the_field(string fields, string field)
     {
-        var (key, _) = await _host.IssuedKey();
+        var (key, _) = await Host.IssuedKey();
         var body = fields.Insert(1, $"\"key\":\"{key}\",");
         var error = await Update(body, 400);
         Assert.Equal(field, error.GetProperty("param").GetString());
@@ -63,7 +57,7 @@ public sealed class UpdateKeyTests(PostgresFixture postgres) : IAsyncLifetime
     {
         Assert.Equal("key", (await Update("""{"max_budget":1}""", 400)).GetProperty("param").GetString());
         await Update("""{"key":"sk-does-not-exist-1"}""", 404);
-        var (key, _) = await _host.IssuedKey();
+        var (key, _) = await Host.IssuedKey();
         await Update($$"""{"key":"{{key}}","max_budget":1000}""", 403, key);
         await Update("{ not json", 400);
     }

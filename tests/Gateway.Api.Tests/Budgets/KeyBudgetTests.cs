@@ -6,21 +6,15 @@ using Gateway.Domain.Spend;
 
 namespace Gateway.Api.Tests.Budgets;
 
-public sealed class KeyBudgetTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     static readonly object Body = new
     {
         model = "mock-gpt", max_tokens = 20,
         messages = new[] { new { role = "user", content = "Tell me about budgets in exactly these words please" } },
     };
 
-    Task<IScenarioResult> Call(string key) => _host.Scenario(s =>
+    Task<IScenarioResult> Call(string key) => Host.Scenario(s =>
     {
         s.Post.Json(Body).ToUrl("/v1/chat/completions");
         s.WithRequestHeader("Authorization", $"Bearer {key}");
@@ -35,7 +29,7 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var oneCall = Cost(await Call(GatewayTestHost.MasterKey));
         var budget = oneCall * 3.5m;
-        var (key, _) = await _host.IssuedKey(k => k with { MaxBudget = budget });
+        var (key, _) = await Host.IssuedKey(k => k with { MaxBudget = budget });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Call(key)));
 
@@ -52,7 +46,7 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : IAsyncLifetime
         }
 
         // The recorded spend agrees: every served call is an event, and nothing more was charged.
-        var completed = (await _host.Events<RequestCompleted>()).Where(e => e.KeyHash == Gateway.Domain.Keys.KeyPlaintext.Hash(key)).ToList();
+        var completed = (await Host.Events<RequestCompleted>()).Where(e => e.KeyHash == Gateway.Domain.Keys.KeyPlaintext.Hash(key)).ToList();
         Assert.Equal(served.Count, completed.Count);
         Assert.True(completed.Sum(e => e.Cost) <= budget);
     }
@@ -61,7 +55,7 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task the_spend_and_budget_headers_follow_each_call_until_the_budget_refuses()
     {
         var oneCall = Cost(await Call(GatewayTestHost.MasterKey));
-        var (key, _) = await _host.IssuedKey(k => k with { MaxBudget = oneCall * 2.5m });
+        var (key, _) = await Host.IssuedKey(k => k with { MaxBudget = oneCall * 2.5m });
 
         var first = await Call(key);
         Assert.Equal(200, first.Context.Response.StatusCode);
@@ -74,13 +68,13 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : IAsyncLifetime
 
         var third = await Call(key);
         Assert.Equal(400, third.Context.Response.StatusCode);
-        Assert.Single(await _host.Events<RequestFailed>(), e => e.ErrorType == "budget_exceeded");
+        Assert.Single(await Host.Events<RequestFailed>(), e => e.ErrorType == "budget_exceeded");
     }
 
     [Fact]
     public async Task a_key_without_a_budget_is_never_refused_for_cost()
     {
-        var (key, _) = await _host.IssuedKey();
+        var (key, _) = await Host.IssuedKey();
         for (var i = 0; i < 5; i++)
             Assert.Equal(200, (await Call(key)).Context.Response.StatusCode);
     }

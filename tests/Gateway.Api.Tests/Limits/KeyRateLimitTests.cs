@@ -3,14 +3,8 @@ using Gateway.Api.Tests.Infrastructure;
 
 namespace Gateway.Api.Tests.Limits;
 
-public sealed class KeyRateLimitTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class KeyRateLimitTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    IAlbaHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await GatewayTestHost.StartAsync(postgres);
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     /// <summary>Limits count in clock minutes; start a test well inside one so a rollover cannot reset the count.</summary>
     static async Task InsideOneMinute()
     {
@@ -19,7 +13,7 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(61 - second), TestContext.Current.CancellationToken);
     }
 
-    Task<IScenarioResult> Call(string key) => _host.Scenario(s =>
+    Task<IScenarioResult> Call(string key) => Host.Scenario(s =>
     {
         s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = "count me" } } }).ToUrl("/v1/chat/completions");
         s.WithRequestHeader("Authorization", $"Bearer {key}");
@@ -30,7 +24,7 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task an_rpm_limit_refuses_the_call_past_it_with_429_and_retry_after()
     {
         await InsideOneMinute();
-        var (key, _) = await _host.IssuedKey(k => k with { RpmLimit = 2 });
+        var (key, _) = await Host.IssuedKey(k => k with { RpmLimit = 2 });
 
         var first = await Call(key);
         Assert.Equal(200, first.Context.Response.StatusCode);
@@ -48,7 +42,7 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task a_tpm_limit_refuses_once_the_minutes_tokens_are_used()
     {
         await InsideOneMinute();
-        var (key, _) = await _host.IssuedKey(k => k with { TpmLimit = 10 });
+        var (key, _) = await Host.IssuedKey(k => k with { TpmLimit = 10 });
 
         var first = await Call(key);
         Assert.Equal(200, first.Context.Response.StatusCode);
@@ -62,8 +56,8 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task limits_are_per_key()
     {
         await InsideOneMinute();
-        var (limited, _) = await _host.IssuedKey(k => k with { RpmLimit = 1 });
-        var (other, _) = await _host.IssuedKey(k => k with { RpmLimit = 1 });
+        var (limited, _) = await Host.IssuedKey(k => k with { RpmLimit = 1 });
+        var (other, _) = await Host.IssuedKey(k => k with { RpmLimit = 1 });
         Assert.Equal(200, (await Call(limited)).Context.Response.StatusCode);
         Assert.Equal(429, (await Call(limited)).Context.Response.StatusCode);
         Assert.Equal(200, (await Call(other)).Context.Response.StatusCode);
