@@ -46,13 +46,20 @@ public static class DeleteKeysEndpoint
             targets.AddRange(found.Select(k => (alias, k)));
         }
 
+        // Decide for every key before appending anything: Wolverine commits the session after the endpoint, even
+        // when it answers with an error.
         var now = time.GetUtcNow();
-        var revoked = new List<VirtualKey>();
+        var decisions = new List<(VirtualKey Key, Gateway.Domain.Decision Decision)>();
         foreach (var (_, key) in targets.DistinctBy(t => t.Key.Id))
         {
             var decision = RevokeKey.Decide(new RevokeKey(key.Id, caller.KeyHash), key, now);
             if (decision.Rejection is { } rejection)
                 return AdminErrors.From(rejection).AsResult();
+            decisions.Add((key, decision));
+        }
+        var revoked = new List<VirtualKey>();
+        foreach (var (key, decision) in decisions)
+        {
             session.Events.Append(key.Id, decision.Events.ToArray());
             revoked.Add(key.Apply((KeyRevoked)decision.Events[0]));
         }
