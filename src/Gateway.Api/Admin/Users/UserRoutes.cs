@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Gateway.Api.Admin.Keys;
+using Gateway.Api.Errors;
+using Gateway.Api.Proxy;
+using Gateway.Domain;
+using Gateway.Domain.Keys;
+using Gateway.Domain.Users;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Wolverine.Http;
+
+namespace Gateway.Api.Admin.Users;
+
+/// <summary>LiteLLM's <c>POST /user/new</c> body.</summary>
+public sealed record NewUserRequest
+{
+    [JsonPropertyName("user_id")] public string? UserId { get; init; }
+    [JsonPropertyName("user_email")] public string? UserEmail { get; init; }
+    [JsonPropertyName("user_alias")] public string? UserAlias { get; init; }
+    [JsonPropertyName("user_role")] public string? UserRole { get; init; }
+    [JsonPropertyName("teams")] public List<string>? Teams { get; init; }
+    [JsonPropertyName("max_budget")] public decimal? MaxBudget { get; init; }
+    [JsonPropertyName("budget_duration")] public string? BudgetDuration { get; init; }
+    [JsonPropertyName("models")] public List<string>? Models { get; init; }
+    [JsonPropertyName("tpm_limit")] public long? TpmLimit { get; init; }
+    [JsonPropertyName("rpm_limit")] public long? RpmLimit { get; init; }
+    [JsonPropertyName("metadata")] public Dictionary<string, JsonElement>? Metadata { get; init; }
+}
+
+/// <summary>LiteLLM's <c>POST /user/delete</c> body.</summary>
+public sealed record DeleteUsersRequest
+{
+    [JsonPropertyName("user_ids")] public List<string>? UserIds { get; init; }
+}
+
+/// <summary>Internal (portal) users: <c>/user/new</c>, <c>/user/info</c>, <c>/user/list</c>, <c>/user/delete</c>.</summary>
+public static class UserRoutes
+{
+    [WolverinePost("/user/new")]
+    public static async Task<IResult> New(NewUserRequest request, Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+            return AdminErrors.AdminOnly().AsResult();
+
+        var userId = request.UserId ?? Guid.CreateVersion7().ToString();
+        var existing = await session.LoadAsync<PortalUser>(StreamIds.User(userId), ct);
+        var decision = CreateUser.Decide(new CreateUser(userId, request.UserEmail, request.UserAlias, request.UserRole,
+            request.Teams, request.MaxBudget, request.BudgetDuration, request.Models, request.TpmLimit, request.RpmLimit,
+            request.Metadata), existing, caller.KeyHash, time.GetUtcNow());
+        if (decision.Rejection is { } rejection)
+            return AdminErrors.From(rejection).AsResult();
+
+        session.Events.StartStream<PortalUser>(StreamIds.User(userId), decision.Events.ToArray());
+        await session.SaveChangesAsync(ct);
+        return Results.Json(Info((await session.LoadAsync<PortalUser>(StreamIds.User(userId), ct))!));
+    }
+
+    [WolverineGet("/user/info")]
+    public static async Task<IResult> Get(string? user_id, Caller caller, IQuerySession session, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+            return AdminErrors.AdminOnly().AsResult();
+        if (string.IsNullOrWhiteSpace(user_id))
+            return ApiError.MissingField("user_id", "the user's id").AsResult();
+        var user = await session.LoadAsync<PortalUser>(StreamIds.User(user_id), ct);
+        if (user is null || user.Deleted)
+            return new ApiError(404, "not_found_error", $"User not found: {user_id}", "user_id", "404").AsResult();
+
+        var keys = await session.Query<VirtualKey>().Where(k => k.UserId == user_id && !k.Revoked).ToListAsync(ct);
+        return Results.Json(new { user_id = user.UserId, user_info = Info(user), keys = keys.Select(KeyView.Info) });
+    }
+
+    [WolverineGet("/user/list")]
+    public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+            return AdminErrors.AdminOnly().AsResult();
+        var users = await session.Query<PortalUser>().Where(u => !u.Deleted).OrderBy(u => u.CreatedAt).ToListAsync(ct);
+        return Results.Json(new { users = users.Select(Info), total = users.Count });
+    }
+
+    [WolverinePost("/user/delete")]
+    public static async Task<IResult> Delete(DeleteUsersRequest request, Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+            return AdminErrors.AdminOnly().AsResult();
+        if (request.UserIds is not { Count: > 0 } ids)
+            return ApiError.MissingField("user_ids", "a list of user ids").AsResult();
+
+        // All or nothing: decide every user before appending (Wolverine commits the session even on an error answer).
+        var now = time.GetUtcNow();
+        var decisions = new List<(string Id, Decision Decision)>();
+        foreach (var id in ids.Distinct())
+        {
+            var decision = DeleteUser.Decide(new DeleteUser(id), await session.LoadAsync<PortalUser>(StreamIds.User(id), ct), caller.KeyHash, now);
+            if (decision.Rejection is { } rejection)
+                return AdminErrors.From(rejection with { Field = "user_ids" }).AsResult();
+            decisions.Add((id, decision));
+        }
+        foreach (var (id, decision) in decisions)
+            session.Events.Append(StreamIds.User(id), decision.Events.ToArray());
+        await session.SaveChangesAsync(ct);
+        return Results.Json(new { deleted_users = decisions.Select(d => d.Id).ToList() });
+    }
+
+    static Dictionary<string, object?> Info(PortalUser user) => new()
+    {
+        ["user_id"] = user.UserId,
+        ["user_email"] = user.Email,
+        ["user_alias"] = user.Alias,
+        ["user_role"] = user.Role,
+        ["teams"] = user.Teams,
+        ["max_budget"] = user.MaxBudget,
+        ["budget_duration"] = user.BudgetDuration,
+        ["models"] = user.Models,
+        ["tpm_limit"] = user.TpmLimit,
+        ["rpm_limit"] = user.RpmLimit,
+        ["metadata"] = user.Metadata,
+        ["created_at"] = user.CreatedAt,
+        ["updated_at"] = user.UpdatedAt,
+    };
+}
