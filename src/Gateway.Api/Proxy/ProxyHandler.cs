@@ -47,11 +47,19 @@ public sealed partial class ProxyHandler(
         finally
         {
             // Whatever ended the call (a failure, the client leaving), nothing stays reserved.
-            if (call.Reservation is { IsEmpty: false } held)
-                budgets.Settle(held, 0m);
-            if (call.Lease is { IsEmpty: false } lease)
-                rates.Release(lease, 0);
+            ReleaseHolds(call, 0m, 0);
         }
+    }
+
+    /// <summary>Settles the budget reservation and frees the rate-limit slots, once; later calls do nothing.</summary>
+    void ReleaseHolds(CallRecord call, decimal cost, int tokens)
+    {
+        if (call.Reservation is { IsEmpty: false } held)
+            budgets.Settle(held, cost);
+        if (call.Lease is { IsEmpty: false } lease)
+            rates.Release(lease, tokens);
+        call.Reservation = null;
+        call.Lease = null;
     }
 
     async Task HandleAsync(HttpContext context, CallRecord call)
@@ -260,16 +268,7 @@ public sealed partial class ProxyHandler(
     {
         var deployment = call.Deployment!;
         var cost = CostCalculator.Compute(usage, deployment.Price);
-        if (call.Reservation is { IsEmpty: false } held)
-        {
-            budgets.Settle(held, cost);
-            call.Reservation = null;
-        }
-        if (call.Lease is { IsEmpty: false } lease)
-        {
-            rates.Release(lease, usage.PromptTokens + usage.CompletionTokens);
-            call.Lease = null;
-        }
+        ReleaseHolds(call, cost, usage.PromptTokens + usage.CompletionTokens);
         var now = time.GetUtcNow();
         var elapsed = Stopwatch.GetElapsedTime(call.Timestamp);
         events.TryEnqueue(call.RequestId, new RequestCompleted(

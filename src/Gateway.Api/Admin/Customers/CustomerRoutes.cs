@@ -85,28 +85,11 @@ public static class CustomerRoutes
     public static Task<IResult> Delete(CustomerIdsRequest request, Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
         ForEach(request, caller, session, ct, (id, customer) => DeleteCustomer.Decide(new DeleteCustomer(id), customer, caller.KeyHash, time.GetUtcNow()), "deleted_customers");
 
-    /// <summary>All or nothing: every customer is decided before anything is appended.</summary>
     static async Task<IResult> ForEach(CustomerIdsRequest request, Caller caller, IDocumentSession session, CancellationToken ct,
-        Func<string, Customer?, Decision> decide, string resultName)
-    {
-        if (!caller.IsAdmin)
-            return AdminErrors.AdminOnly().AsResult();
-        if (request.UserIds is not { Count: > 0 } ids)
-            return ApiError.MissingField("user_ids", "a list of end user ids").AsResult();
-
-        var decisions = new List<(string Id, Decision Decision)>();
-        foreach (var id in ids.Distinct())
-        {
-            var decision = decide(id, await session.LoadAsync<Customer>(StreamIds.Customer(id), ct));
-            if (decision.Rejection is { } rejection)
-                return AdminErrors.From(rejection with { Field = "user_ids" }).AsResult();
-            decisions.Add((id, decision));
-        }
-        foreach (var (id, decision) in decisions)
-            session.Events.Append(StreamIds.Customer(id), decision.Events.ToArray());
-        await session.SaveChangesAsync(ct);
-        return Results.Json(new Dictionary<string, object> { [resultName] = decisions.Select(d => d.Id).ToList() });
-    }
+        Func<string, Customer?, Decision> decide, string resultName) =>
+        caller.IsAdmin
+            ? await AllOrNothing.ApplyAsync(session, request.UserIds, "user_ids", StreamIds.Customer, decide, resultName, ct)
+            : AdminErrors.AdminOnly().AsResult();
 
     static Dictionary<string, object?> Info(Customer customer) => new()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Gateway.Api.Errors;
+using Gateway.Domain;
 using Gateway.Api.Proxy;
 using Gateway.Domain.Teams;
 using Marten;
@@ -22,23 +23,8 @@ public static class DeleteTeamsEndpoint
     {
         if (!caller.IsAdmin)
             return AdminErrors.AdminOnly().AsResult();
-        if (request.TeamIds is not { Count: > 0 } ids)
-            return ApiError.MissingField("team_ids", "a list of team ids").AsResult();
-
-        // Decide for every team before appending anything: Wolverine commits the session after the endpoint, even
-        // when it answers with an error, so nothing may be appended until all are accepted.
         var now = time.GetUtcNow();
-        var decisions = new List<(string Id, Gateway.Domain.Decision Decision)>();
-        foreach (var id in ids.Distinct())
-        {
-            var decision = DeleteTeam.Decide(new DeleteTeam(id), await TeamCommands.LoadAsync(session, id, ct), caller.KeyHash, now);
-            if (decision.Rejection is { } rejection)
-                return AdminErrors.From(rejection with { Field = "team_ids" }).AsResult();
-            decisions.Add((id, decision));
-        }
-        foreach (var (id, decision) in decisions)
-            session.Events.Append(Gateway.Domain.StreamIds.Team(id), decision.Events.ToArray());
-        await session.SaveChangesAsync(ct);
-        return Results.Json(new { deleted_teams = ids.Distinct().ToList() });
+        return await AllOrNothing.ApplyAsync<Team>(session, request.TeamIds, "team_ids", StreamIds.Team,
+            (id, team) => DeleteTeam.Decide(new DeleteTeam(id), team, caller.KeyHash, now), "deleted_teams", ct);
     }
 }

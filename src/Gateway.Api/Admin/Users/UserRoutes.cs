@@ -85,23 +85,9 @@ public static class UserRoutes
     {
         if (!caller.IsAdmin)
             return AdminErrors.AdminOnly().AsResult();
-        if (request.UserIds is not { Count: > 0 } ids)
-            return ApiError.MissingField("user_ids", "a list of user ids").AsResult();
-
-        // All or nothing: decide every user before appending (Wolverine commits the session even on an error answer).
         var now = time.GetUtcNow();
-        var decisions = new List<(string Id, Decision Decision)>();
-        foreach (var id in ids.Distinct())
-        {
-            var decision = DeleteUser.Decide(new DeleteUser(id), await session.LoadAsync<PortalUser>(StreamIds.User(id), ct), caller.KeyHash, now);
-            if (decision.Rejection is { } rejection)
-                return AdminErrors.From(rejection with { Field = "user_ids" }).AsResult();
-            decisions.Add((id, decision));
-        }
-        foreach (var (id, decision) in decisions)
-            session.Events.Append(StreamIds.User(id), decision.Events.ToArray());
-        await session.SaveChangesAsync(ct);
-        return Results.Json(new { deleted_users = decisions.Select(d => d.Id).ToList() });
+        return await AllOrNothing.ApplyAsync<PortalUser>(session, request.UserIds, "user_ids", StreamIds.User,
+            (id, user) => DeleteUser.Decide(new DeleteUser(id), user, caller.KeyHash, now), "deleted_users", ct);
     }
 
     static Dictionary<string, object?> Info(PortalUser user) => new()
