@@ -7,27 +7,10 @@ namespace Gateway.Api.Tests.Admin;
 
 public sealed class TeamTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    async Task<JsonElement> Post(string url, object body, int status = 200, string key = GatewayTestHost.MasterKey)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            s.Post.Json(body).ToUrl(url);
-            s.WithRequestHeader("Authorization", $"Bearer {key}");
-            s.StatusCodeShouldBe(status);
-        });
-        return status == 200 ? JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone() : await result.OpenAIError(status);
-    }
+    Task<JsonElement> Post(string url, object body, int status = 200, string key = GatewayTestHost.MasterKey) =>
+        Send(s => s.Post.Json(body).ToUrl(url), status, key);
 
-    async Task<JsonElement> Get(string url, int status = 200)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url(url);
-            s.WithMasterKey();
-            s.StatusCodeShouldBe(status);
-        });
-        return status == 200 ? JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone() : await result.OpenAIError(status);
-    }
+    Task<JsonElement> Get(string url, int status = 200) => Send(s => s.Get.Url(url), status);
 
     [Fact]
     public async Task a_team_is_created_with_members_grows_shrinks_and_shows_its_keys()

@@ -6,17 +6,6 @@ namespace Gateway.Api.Tests.Admin;
 
 public sealed class UserTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    async Task<JsonElement> Send(Action<Scenario> request, int status, string key = GatewayTestHost.MasterKey)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            request(s);
-            s.WithRequestHeader("Authorization", $"Bearer {key}");
-            s.StatusCodeShouldBe(status);
-        });
-        return status == 200 ? JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone() : await result.OpenAIError(status);
-    }
-
     [Fact]
     public async Task a_user_is_created_read_listed_with_their_keys_and_deleted()
     {

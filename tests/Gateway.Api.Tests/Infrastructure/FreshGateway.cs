@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Alba;
 
 namespace Gateway.Api.Tests.Infrastructure;
@@ -6,6 +7,18 @@ namespace Gateway.Api.Tests.Infrastructure;
 public abstract class FreshGateway(PostgresFixture postgres) : IAsyncLifetime
 {
     protected IAlbaHost Host { get; private set; } = null!;
+
+    /// <summary>Sends a request with a key (the master key by default); the JSON body on 200, else the checked error.</summary>
+    protected async Task<JsonElement> Send(Action<Scenario> request, int status, string key = GatewayTestHost.MasterKey)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            request(s);
+            s.WithRequestHeader("Authorization", $"Bearer {key}");
+            s.StatusCodeShouldBe(status);
+        });
+        return status == 200 ? JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone() : await result.OpenAIError(status);
+    }
 
     public async ValueTask InitializeAsync() => Host = await GatewayTestHost.StartAsync(postgres);
 

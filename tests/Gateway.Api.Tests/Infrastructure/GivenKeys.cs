@@ -27,14 +27,18 @@ public static class GivenKeys
         return (await session.LoadAsync<VirtualKey>(id))!;
     }
 
-    public static async Task Append(this IAlbaHost host, Guid stream, Decision decision, bool start = false)
+    public static Task Append(this IAlbaHost host, Guid stream, Decision decision, bool start = false) =>
+        host.Append<VirtualKey>(stream, decision, start);
+
+    /// <summary>Appends an accepted decision's events to an aggregate's stream (starting it when asked).</summary>
+    public static async Task Append<TAggregate>(this IAlbaHost host, Guid stream, Decision decision, bool start = false) where TAggregate : class
     {
         Assert.True(decision.IsAccepted, decision.Rejection?.Message);
         await using var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         if (start)
-            session.Events.StartStream<VirtualKey>(stream, decision.Events.ToArray());
+            session.Events.StartStream<TAggregate>(stream, decision.Events.ToArray());
         else
             session.Events.Append(stream, decision.Events.ToArray());
-        await session.SaveChangesAsync();
+        await session.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -14,36 +14,25 @@ public sealed class TeamUserCustomerStoreTests(MockGateway gateway) : IClassFixt
 {
     static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    async Task Append(Guid stream, Decision decision, bool start)
-    {
-        Assert.True(decision.IsAccepted, decision.Rejection?.Message);
-        await using var session = gateway.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
-        if (start)
-            session.Events.StartStream(stream, decision.Events.ToArray());
-        else
-            session.Events.Append(stream, decision.Events.ToArray());
-        await session.SaveChangesAsync(TestContext.Current.CancellationToken);
-    }
-
     [Fact]
     public async Task a_team_user_and_customer_with_the_same_id_are_three_separate_snapshots()
     {
         var ct = TestContext.Current.CancellationToken;
         const string id = "shared-id-1";
-        await Append(StreamIds.Team(id), CreateTeam.Decide(new CreateTeam(id, TeamAlias: "Search", MaxBudget: 100m), null, false, "admin", Now), start: true);
-        await Append(StreamIds.User(id), CreateUser.Decide(new CreateUser(id, UserEmail: "ada@example.com"), null, "admin", Now), start: true);
-        await Append(StreamIds.Customer(id), CreateCustomer.Decide(new CreateCustomer(id, MaxBudget: 5m), null, "admin", Now), start: true);
+        await gateway.Host.Append<Team>(StreamIds.Team(id), CreateTeam.Decide(new CreateTeam(id, TeamAlias: "Search", MaxBudget: 100m), null, false, "admin", Now), start: true);
+        await gateway.Host.Append<PortalUser>(StreamIds.User(id), CreateUser.Decide(new CreateUser(id, UserEmail: "ada@example.com"), null, "admin", Now), start: true);
+        await gateway.Host.Append<Customer>(StreamIds.Customer(id), CreateCustomer.Decide(new CreateCustomer(id, MaxBudget: 5m), null, "admin", Now), start: true);
 
         var store = gateway.Host.Services.GetRequiredService<IDocumentStore>();
         Team team;
         await using (var query = store.QuerySession())
             team = (await query.Query<Team>().SingleAsync(t => t.TeamId == id, ct));
-        await Append(StreamIds.Team(id), AddTeamMember.Decide(new AddTeamMember(id, "ada", TeamRoles.Admin, 20m), team, "admin", Now), start: false);
+        await gateway.Host.Append<Team>(StreamIds.Team(id), AddTeamMember.Decide(new AddTeamMember(id, "ada", TeamRoles.Admin, 20m), team, "admin", Now), start: false);
 
         Customer customer;
         await using (var query = store.QuerySession())
             customer = (await query.LoadAsync<Customer>(StreamIds.Customer(id), ct))!;
-        await Append(StreamIds.Customer(id), BlockCustomer.Decide(new BlockCustomer(id), customer, "admin", Now), start: false);
+        await gateway.Host.Append<Customer>(StreamIds.Customer(id), BlockCustomer.Decide(new BlockCustomer(id), customer, "admin", Now), start: false);
 
         await using var read = store.QuerySession();
         var stored = await read.Query<Team>().SingleAsync(t => t.TeamId == id, ct);
