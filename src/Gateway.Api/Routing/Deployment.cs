@@ -33,6 +33,15 @@ public sealed record Deployment
     public TimeSpan? StreamTimeout { get; init; }
     public double Weight { get; init; } = 1;
 
+    /// <summary>
+    /// Every other <c>litellm_params</c> key as YAML typed it (provider-specific settings such as <c>aws_region_name</c>,
+    /// or default request params such as <c>temperature</c>). May hold credentials: never logged.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Params { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, object?>.Empty;
+
+    /// <summary><c>drop_params</c> (per deployment, else <c>litellm_settings</c>): silently drop request params the provider lacks.</summary>
+    public bool DropParams { get; init; }
+
     /// <summary>The unit prices applied to this deployment's calls, and whether any were found.</summary>
     public required ModelPrice Price { get; init; }
     public bool IsPriced { get; init; }

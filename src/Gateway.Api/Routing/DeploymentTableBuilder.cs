@@ -91,6 +91,8 @@ public static partial class DeploymentTableBuilder
             Timeout = p.Timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout(config),
             StreamTimeout = p.StreamTimeout is { } st ? TimeSpan.FromSeconds(st) : StreamTimeout(config),
             Weight = p.Weight ?? 1,
+            Params = p.Extra,
+            DropParams = p.Extra.TryGetValue("drop_params", out var drop) && drop is bool dropThis ? dropThis : config.Litellm.DropParams,
             Price = price,
             IsPriced = priced,
             Mode = entry.Info.Mode ?? price.Mode,
