@@ -1,4 +1,6 @@
+using Gateway.Api.Access;
 using Gateway.Api.Admin;
+using Gateway.Api.Alerts;
 using Gateway.Api.Errors;
 using Gateway.Api.Events;
 using Gateway.Api.Health;
@@ -14,6 +16,7 @@ using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -47,10 +50,19 @@ public static class GatewayHost
 
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<BudgetLedger>();
+        services.AddSingleton<BudgetAlerts>();
+        services.AddSingleton<IBudgetAlertSink>(sp => sp.GetRequiredService<BudgetAlerts>());
+        services.AddSingleton(sp => new BudgetLedger(sp.GetRequiredService<IBudgetAlertSink>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<KeyDirectory>();
-        services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Roster>();
+        services.AddSingleton<AccessRefresh>();
+        services.AddSingleton(ProxyBudget.From(settings.Config.Litellm));
+        services.AddSingleton<CallLimits>();
+        services.AddSingleton<BudgetWebhooks>();
+        services.AddHttpClient(SendBudgetWebhookHandler.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(),
+            sp.GetRequiredService<Roster>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes));
@@ -74,6 +86,8 @@ public static class GatewayHost
             // Spend rollups are async projections; HotCold runs each on one node of many.
             .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold)
             .IntegrateWithWolverine();
+        // Admin commands on this node reach the in-memory keys, teams, users and customers as soon as they commit.
+        services.ConfigureMarten((sp, options) => options.Listeners.Add(new AccessListener(sp)));
         // Admin commands run as Wolverine HTTP endpoints, their side effects through Marten in one transaction.
         builder.UseWolverine(wolverine =>
         {
@@ -81,6 +95,10 @@ public static class GatewayHost
             wolverine.UseRuntimeCompilation();
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
+            // Two nodes noticing the same alert race to start its stream; the loser has nothing left to do.
+            wolverine.OnException<Marten.Exceptions.ExistingStreamIdCollisionException>().Discard();
+            // A webhook receiver that is down gets the alert later; after the last delay it goes to the dead letters.
+            wolverine.OnException<WebhookDeliveryFailed>().RetryWithCooldown([.. settings.WebhookRetryDelays]);
         });
         services.AddWolverineHttp();
         // Before AddProblemDetails: writers are asked in registration order.
@@ -88,6 +106,9 @@ public static class GatewayHost
         services.AddProblemDetails();
         // After Marten's own hosted services, so on shutdown the writer drains while the store is still up.
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        services.AddHostedService<AccessLoader>();
+        services.AddHostedService<BudgetAlertWriter>();
+        services.AddHostedService<BudgetWindowWatcher>();
 
         if (PortalEnabled(builder.Configuration))
             services.AddGatewayPortal();

@@ -1,3 +1,4 @@
+using Gateway.Domain.Budgets;
 using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Spend;
@@ -25,6 +26,7 @@ public static class Configuration
         options.ConfigureTeams();
         options.ConfigureUsers();
         options.ConfigureCustomers();
+        options.ConfigureBudgets();
         return options;
     }
 
@@ -40,6 +42,14 @@ public static class Configuration
         options.Projections.Snapshot<VirtualKey>(SnapshotLifecycle.Inline);
         // A key unknown to this node's memory is looked up once by its hash (issued on another node).
         options.Schema.For<VirtualKey>().Index(key => key.KeyHash).Index(key => key.KeyAlias!);
+    }
+
+    static void ConfigureBudgets(this StoreOptions options)
+    {
+        // Each alert is a stream of its own (StreamIds.BudgetAlert), started once per owner and window.
+        options.Events.AddEventType<BudgetExceeded>();
+        options.Events.AddEventType<SoftBudgetCrossed>();
+        options.Events.AddEventType<BudgetWindowReset>();
     }
 
     static void ConfigureSpend(this StoreOptions options)

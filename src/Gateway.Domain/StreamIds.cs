@@ -23,6 +23,13 @@ public static class StreamIds
     public static Guid Customer(string customerId) => Of("customer:", customerId);
 
     /// <summary>
+    /// The stream of one budget alert (<paramref name="alert"/>: "exceeded", "soft", "reset") for one scope and window.
+    /// Starting it twice fails, which is what makes each alert happen once however many nodes notice it.
+    /// </summary>
+    public static Guid BudgetAlert(string alert, Budgets.BudgetScope scope, DateTimeOffset? windowStart) =>
+        Of($"budget-{alert}:", $"{scope.Kind}:{scope.Id}@{windowStart?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "lifetime"}");
+
+    /// <summary>
     /// RFC 9562 §5.5: SHA-1 over the namespace's bytes in network order followed by the name's UTF-8 bytes; the
     /// first 16 bytes of the hash, with the version (5) and variant (10xx) bits set.
     /// </summary>

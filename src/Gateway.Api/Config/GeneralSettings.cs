@@ -21,6 +21,9 @@ public sealed record GeneralSettings
     /// </summary>
     public string? PriceSheet { get; init; }
 
+    /// <summary>Where alerts go (LiteLLM's <c>alerting</c>): "webhook" posts budget alerts to <c>WEBHOOK_URL</c>.</summary>
+    public IReadOnlyList<string> Alerting { get; init; } = [];
+
     public IReadOnlyDictionary<string, object?> Extra { get; init; } = ReadOnlyDictionary<string, object?>.Empty;
 
     internal static GeneralSettings Read(ConfigMapping map) => new()
@@ -30,6 +33,7 @@ public sealed record GeneralSettings
         MaxRequestSizeMb = map.Double("max_request_size_mb"),
         MaxResponseSizeMb = map.Double("max_response_size_mb"),
         PriceSheet = map.Text("price_sheet"),
+        Alerting = map.TextList("alerting"),
         Extra = map.Rest(),
     };
 

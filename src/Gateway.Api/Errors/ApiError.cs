@@ -24,6 +24,16 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
     public static ApiError BlockedKey() => new(401, "auth_error",
         "Authentication Error, This key is blocked. Ask an admin to unblock it (POST /key/unblock).", "None", "401");
 
+    public static ApiError BlockedTeam(string teamId) => new(401, "auth_error",
+        $"Authentication Error, Team={teamId} is blocked. Update via `/team/unblock` if you're an admin.", "None", "401");
+
+    public static ApiError BlockedCustomer(string customerId) => new(401, "auth_error",
+        $"Authentication Error, End User={customerId} is blocked. Try again with a different user id, or unblock it via `/customer/unblock`.", "None", "401");
+
+    public static ApiError TeamModelAccessDenied(string model, string teamId, IReadOnlyList<string> allowed) => new(403, "team_model_access_denied",
+        $"team not allowed to access model. This team can only access models=[{string.Join(", ", allowed)}]. Tried to access {model}. Team={teamId}",
+        "model", "403");
+
     public static ApiError ExpiredKey(DateTimeOffset expiredAt) => new(400, "expired_key",
         $"Authentication Error - Expired Key. Key Expiry time {expiredAt:O}.", "None", "400");
 
@@ -31,9 +41,21 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         $"key not allowed to access model. This key can only access models=[{string.Join(", ", allowed)}]. Tried to access {model}",
         "model", "403");
 
-    public static ApiError BudgetExceeded(decimal currentCost, decimal maxBudget, string scope) => new(400, "budget_exceeded",
-        $"Budget has been exceeded! Current cost: {currentCost.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
-        $"Max budget: {maxBudget.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({scope})", "None", "400");
+    /// <summary>LiteLLM's message, with whose budget it is named as LiteLLM names it (a key's own budget is unnamed).</summary>
+    public static ApiError BudgetExceeded(decimal currentCost, decimal maxBudget, Gateway.Domain.Budgets.BudgetScope scope) => new(400, "budget_exceeded",
+        $"Budget has been exceeded! {BudgetOwner(scope)}Current cost: {currentCost.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
+        $"Max budget: {maxBudget.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "None", "400");
+
+    static string BudgetOwner(Gateway.Domain.Budgets.BudgetScope scope) => scope.Kind switch
+    {
+        Gateway.Domain.Budgets.BudgetScope.Key => "",
+        Gateway.Domain.Budgets.BudgetScope.KeyModel => $"Model={scope.Id[(scope.Id.IndexOf('/') + 1)..]} on this key ",
+        Gateway.Domain.Budgets.BudgetScope.Team => $"Team={scope.Id} ",
+        Gateway.Domain.Budgets.BudgetScope.TeamMember => $"Team member={scope.Id} ",
+        Gateway.Domain.Budgets.BudgetScope.User => $"User={scope.Id} ",
+        Gateway.Domain.Budgets.BudgetScope.Customer => $"End User={scope.Id} ",
+        _ => "LiteLLM Proxy ",
+    };
 
     public static ApiError RateLimited(string scopeKind, string scopeId, string limitType, long limit, DateTimeOffset resetsAt, DateTimeOffset now) =>
         new(429, "rate_limit_error",

@@ -18,6 +18,15 @@ public sealed record GatewaySettings(
     long MaxResponseBytes,
     Func<string, string?> Environment)
 {
+    /// <summary>Budget alerts go to this URL when <c>general_settings.alerting</c> names "webhook" (LiteLLM's <c>WEBHOOK_URL</c>).</summary>
+    public Uri? WebhookUrl { get; init; }
+
+    /// <summary>Waits between attempts to deliver a webhook (<c>GATEWAY_WEBHOOK_RETRY_DELAYS</c>, seconds, comma-separated).</summary>
+    public IReadOnlyList<TimeSpan> WebhookRetryDelays { get; init; } = DefaultWebhookRetryDelays;
+
+    public static readonly IReadOnlyList<TimeSpan> DefaultWebhookRetryDelays =
+        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+
     public const double DefaultMaxRequestSizeMb = 32;
     public const double DefaultMaxResponseSizeMb = 64;
 
@@ -43,7 +52,37 @@ public sealed record GatewaySettings(
             prices,
             MaxRequestBytes: Megabytes(general.MaxRequestSizeMb ?? DefaultMaxRequestSizeMb),
             MaxResponseBytes: Megabytes(general.MaxResponseSizeMb ?? DefaultMaxResponseSizeMb),
-            environment);
+            environment)
+        {
+            WebhookUrl = ResolveWebhookUrl(config, configPath, environment),
+            WebhookRetryDelays = RetryDelays(environment("GATEWAY_WEBHOOK_RETRY_DELAYS")),
+        };
+    }
+
+    static Uri? ResolveWebhookUrl(GatewayConfig config, string? configPath, Func<string, string?> environment)
+    {
+        if (!config.General.Alerting.Contains("webhook", StringComparer.OrdinalIgnoreCase))
+            return null;
+        var text = environment("WEBHOOK_URL")
+            ?? throw new ConfigException(configPath ?? "config.yaml", "general_settings.alerting", null,
+                "names \"webhook\" but WEBHOOK_URL is not set; set it to the URL that should receive budget alerts.");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new ConfigException(configPath ?? "config.yaml", "WEBHOOK_URL", null, $"expected an http(s) URL, got '{text}'.");
+        return url;
+    }
+
+    static IReadOnlyList<TimeSpan> RetryDelays(string? text)
+    {
+        if (text is null)
+            return DefaultWebhookRetryDelays;
+        var delays = new List<TimeSpan>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+                throw new ConfigException("environment", "GATEWAY_WEBHOOK_RETRY_DELAYS", null, $"expected seconds separated by commas, got '{text}'.");
+            delays.Add(TimeSpan.FromSeconds(seconds));
+        }
+        return delays;
     }
 
     static PriceSheet LoadPriceSheet(string path, string? configPath)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Api.Limits;
+using Gateway.Domain.Budgets;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Spend;
 using Marten;
@@ -63,11 +64,11 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetLedger ledger, Time
 
         // A key first seen on this node brings its spend so far into the budget ledger. Only lifetime budgets can be
         // seeded from the lifetime rollup; windowed spend per key is future work (see the issue notes).
-        if (key is { MaxBudget: not null, BudgetDuration: null })
+        if (key is { BudgetDuration: null })
         {
             var spend = await session.LoadAsync<KeySpend>(key.KeyHash);
             if (spend is not null)
-                ledger.Seed(BudgetScopes.Key(key.KeyHash), spend.Spend);
+                ledger.Seed(BudgetScope.ForKey(key.KeyHash), spend.Spend);
         }
         return key;
     }

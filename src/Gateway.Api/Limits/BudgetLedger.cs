@@ -3,27 +3,24 @@ using Gateway.Domain.Budgets;
 
 namespace Gateway.Api.Limits;
 
-/// <summary>A budget's owner: a key, a key for one model, a team, a team member, a user, a customer, or the whole proxy.</summary>
-public readonly record struct BudgetScope(string Kind, string Id)
-{
-    public override string ToString() => $"{Kind}:{Id}";
-}
-
 /// <summary>
-/// One budget that applies to a call: whose, how much, and the window it counts in now (none = lifetime). Windows
-/// come from the domain's calendar-aware <see cref="BudgetWindow"/> ("30d", "1mo"), anchored per scope.
+/// One budget that applies to a call: whose, the most it may spend (none: only tracked, e.g. for a soft budget or the
+/// key-spend header), the soft budget that only warns, and the window it counts in now (none = lifetime). Windows come
+/// from the domain's calendar-aware <see cref="BudgetWindow"/> ("30d", "1mo"), anchored per scope.
 /// </summary>
-public readonly record struct BudgetLimit(BudgetScope Scope, decimal MaxBudget, BudgetWindow? Window = null);
+public readonly record struct BudgetLimit(BudgetScope Scope, decimal? MaxBudget, BudgetWindow? Window = null, decimal? SoftBudget = null);
 
 /// <summary>
 /// The hot path's budget arithmetic, in memory. A call reserves its worst-case cost against every budget that
 /// applies before it goes upstream, and settles with the real cost when it ends, so concurrent calls can never
 /// overshoot a budget together: each scope checks spent + reserved + this call against its limit under its own
-/// lock, and a call refused by one scope gives back what it reserved on the others.
+/// lock, and a call refused by one scope gives back what it reserved on the others. Crossing a soft or hard budget,
+/// and a window ending, are reported to the <see cref="IBudgetAlertSink"/> once per scope and window.
 /// </summary>
-public sealed class BudgetLedger
+public sealed class BudgetLedger(IBudgetAlertSink? alerts = null, TimeProvider? time = null)
 {
     readonly ConcurrentDictionary<BudgetScope, BudgetAccount> _accounts = new();
+    readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>What a scope has spent in its current window (settled calls only).</summary>
     public decimal Spent(BudgetScope scope) => _accounts.TryGetValue(scope, out var account) ? account.Snapshot().Spent : 0m;
@@ -31,14 +28,20 @@ public sealed class BudgetLedger
     /// <summary>What a scope has reserved for calls still in flight.</summary>
     public decimal Reserved(BudgetScope scope) => _accounts.TryGetValue(scope, out var account) ? account.Snapshot().Reserved : 0m;
 
-    /// <summary>Loads spend known from elsewhere (the read model at start-up, another node's events).</summary>
-    public void Seed(BudgetScope scope, decimal spent, DateTimeOffset? windowStart = null)
+    /// <summary>
+    /// Loads spend known from the read models (at start-up, or when a budget is first seen). The larger of what this
+    /// node counted itself and the seed wins: the read model may lag this node's own latest calls, and this node has
+    /// not seen the calls from before it started. A seed for a window that is already over is ignored.
+    /// </summary>
+    public void Seed(BudgetScope scope, decimal spent, BudgetWindow? window = null)
     {
         var account = _accounts.GetOrAdd(scope, static _ => new BudgetAccount());
         lock (account)
         {
-            account.SpentInWindow = spent;
-            account.WindowStart = windowStart;
+            if (window is { } w && account.WindowStart is { } start && w.Start < start)
+                return;
+            Roll(account, scope, window);
+            account.SpentInWindow = Math.Max(account.SpentInWindow, spent);
         }
     }
 
@@ -55,10 +58,15 @@ public sealed class BudgetLedger
             var account = _accounts.GetOrAdd(limit.Scope, static _ => new BudgetAccount());
             lock (account)
             {
-                account.Roll(limit.Window);
-                if (account.SpentInWindow + account.ReservedInFlight + amount > limit.MaxBudget)
+                Roll(account, limit.Scope, limit.Window);
+                if (limit.MaxBudget is { } max && account.SpentInWindow + account.ReservedInFlight + amount > max)
                 {
-                    refusal = new BudgetRefusal(limit.Scope, account.SpentInWindow, limit.MaxBudget);
+                    refusal = new BudgetRefusal(limit.Scope, account.SpentInWindow, max);
+                    if (!account.ExceededAlerted)
+                    {
+                        account.ExceededAlerted = true;
+                        alerts?.Raise(new BudgetAlert(BudgetAlertKind.Exceeded, limit.Scope, account.SpentInWindow, max, limit.Window, _time.GetUtcNow()));
+                    }
                     for (var j = 0; j < i; j++)
                         lock (taken[j])
                             taken[j].ReservedInFlight -= amount;
@@ -70,7 +78,7 @@ public sealed class BudgetLedger
             taken[i] = account;
         }
 
-        reservation = new Reservation(taken, amount);
+        reservation = new Reservation(taken, limits, amount);
         refusal = default;
         return true;
     }
@@ -78,27 +86,83 @@ public sealed class BudgetLedger
     /// <summary>Replaces the reservation with the real cost (zero when the call failed before producing anything).</summary>
     public void Settle(Reservation reservation, decimal actualCost)
     {
-        if (reservation.Accounts is null)
+        if (reservation.Accounts is not { } accounts)
             return;
         // The cost counts in whatever window the scope is in now (a call that straddles a reset lands in the new one).
-        foreach (var account in reservation.Accounts)
+        for (var i = 0; i < accounts.Length; i++)
         {
+            var account = accounts[i];
+            var limit = reservation.Limits![i];
             lock (account)
             {
                 account.ReservedInFlight -= reservation.Amount;
                 account.SpentInWindow += actualCost;
+                CheckThresholds(account, limit);
             }
         }
     }
 
-    /// <summary>Adds spend that did not pass through a reservation (a call served by another node).</summary>
-    public void Record(BudgetScope scope, decimal cost, BudgetWindow? window)
+    /// <summary>Adds spend that did not pass through a reservation here (a call served by another node).</summary>
+    public void Record(BudgetLimit limit, decimal cost)
     {
-        var account = _accounts.GetOrAdd(scope, static _ => new BudgetAccount());
+        var account = _accounts.GetOrAdd(limit.Scope, static _ => new BudgetAccount());
         lock (account)
         {
-            account.Roll(window);
+            Roll(account, limit.Scope, limit.Window);
             account.SpentInWindow += cost;
+            CheckThresholds(account, limit);
+        }
+    }
+
+    /// <summary>
+    /// Closes every window that has ended by <paramref name="now"/>, so a reset happens (and is reported) on time
+    /// even when no call comes to notice it.
+    /// </summary>
+    public void CloseEndedWindows(DateTimeOffset now)
+    {
+        foreach (var (scope, account) in _accounts)
+        {
+            lock (account)
+            {
+                if (account is not { WindowStart: { } start, WindowEnd: { } end } || now < end)
+                    continue;
+                alerts?.Raise(new BudgetAlert(BudgetAlertKind.WindowReset, scope, account.SpentInWindow, 0m, new BudgetWindow(start, end), now));
+                // Windows are laid end to end, so the next one starts where this ended; its end is learnt from the next call.
+                account.Restart(end, null);
+            }
+        }
+    }
+
+    void Roll(BudgetAccount account, BudgetScope scope, BudgetWindow? window)
+    {
+        if (window is not { } current)
+            return;
+        if (account.WindowStart is { } start && current.Start > start)
+        {
+            if (account.WindowEnd is { } end)
+                alerts?.Raise(new BudgetAlert(BudgetAlertKind.WindowReset, scope, account.SpentInWindow, 0m, new BudgetWindow(start, end), _time.GetUtcNow()));
+            account.Restart(current.Start, current.End);
+        }
+        else if (account.WindowStart is null || current.Start == account.WindowStart)
+        {
+            account.WindowStart = current.Start;
+            account.WindowEnd = current.End;
+        }
+    }
+
+    void CheckThresholds(BudgetAccount account, in BudgetLimit limit)
+    {
+        if (alerts is null)
+            return;
+        if (limit.SoftBudget is { } soft && account.SpentInWindow >= soft && !account.SoftAlerted)
+        {
+            account.SoftAlerted = true;
+            alerts.Raise(new BudgetAlert(BudgetAlertKind.SoftCrossed, limit.Scope, account.SpentInWindow, soft, limit.Window, _time.GetUtcNow()));
+        }
+        if (limit.MaxBudget is { } max && account.SpentInWindow >= max && !account.ExceededAlerted)
+        {
+            account.ExceededAlerted = true;
+            alerts.Raise(new BudgetAlert(BudgetAlertKind.Exceeded, limit.Scope, account.SpentInWindow, max, limit.Window, _time.GetUtcNow()));
         }
     }
 }
@@ -109,16 +173,18 @@ internal sealed class BudgetAccount
     public decimal SpentInWindow;
     public decimal ReservedInFlight;
     public DateTimeOffset? WindowStart;
+    public DateTimeOffset? WindowEnd;
+    public bool SoftAlerted;
+    public bool ExceededAlerted;
 
-    /// <summary>Starts counting afresh when the scope has moved into a later window: spend before it no longer counts.</summary>
-    public void Roll(BudgetWindow? window)
+    /// <summary>A new window: spend before it no longer counts, and its alerts may fire again.</summary>
+    public void Restart(DateTimeOffset start, DateTimeOffset? end)
     {
-        if (window is not { } current)
-            return;
-        if (WindowStart is { } start && current.Start > start)
-            SpentInWindow = 0m;
-        if (WindowStart is null || current.Start > WindowStart)
-            WindowStart = current.Start;
+        SpentInWindow = 0m;
+        WindowStart = start;
+        WindowEnd = end;
+        SoftAlerted = false;
+        ExceededAlerted = false;
     }
 
     public (decimal Spent, decimal Reserved) Snapshot()
@@ -131,13 +197,15 @@ internal sealed class BudgetAccount
 /// <summary>A call's hold on its budgets, given back by <see cref="BudgetLedger.Settle"/>.</summary>
 public readonly struct Reservation
 {
-    internal Reservation(BudgetAccount[] accounts, decimal amount)
+    internal Reservation(BudgetAccount[] accounts, IReadOnlyList<BudgetLimit> limits, decimal amount)
     {
         Accounts = accounts;
+        Limits = limits;
         Amount = amount;
     }
 
     internal BudgetAccount[]? Accounts { get; }
+    internal IReadOnlyList<BudgetLimit>? Limits { get; }
     public decimal Amount { get; }
     public bool IsEmpty => Accounts is null;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Domain.Budgets;
 
 namespace Gateway.Api.Limits;
 

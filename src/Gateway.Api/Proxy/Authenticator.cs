@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Api.Access;
 using Gateway.Api.Errors;
 using Gateway.Api.Keys;
 using Microsoft.AspNetCore.Http;
@@ -16,13 +17,15 @@ public sealed class Authenticator
     readonly byte[] _masterKeyHash;
     readonly Caller _master;
     readonly KeyDirectory _keys;
+    readonly Roster _roster;
     readonly TimeProvider _time;
 
-    public Authenticator(string masterKey, KeyDirectory keys, TimeProvider time)
+    public Authenticator(string masterKey, KeyDirectory keys, Roster roster, TimeProvider time)
     {
         _masterKeyHash = SHA256.HashData(Encoding.UTF8.GetBytes(masterKey));
         _master = new Caller(Convert.ToHexStringLower(_masterKeyHash), IsAdmin: true);
         _keys = keys;
+        _roster = roster;
         _time = time;
     }
 
@@ -51,7 +54,12 @@ public sealed class Authenticator
             return (null, ApiError.BlockedKey());
         if (virtualKey.IsExpired(now))
             return (null, ApiError.ExpiredKey(virtualKey.ExpiresAt!.Value));
-        return (new Caller(keyHash, IsAdmin: false, virtualKey), null);
+
+        var team = _roster.Team(virtualKey.TeamId);
+        if (team is { Blocked: true })
+            return (null, ApiError.BlockedTeam(team.TeamId));
+        var user = _roster.User(virtualKey.UserId);
+        return (new Caller(keyHash, IsAdmin: user is { IsAdmin: true }, virtualKey, team, user), null);
     }
 
     /// <summary>

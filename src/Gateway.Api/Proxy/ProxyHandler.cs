@@ -6,6 +6,7 @@ using Gateway.Api.Events;
 using Gateway.Api.Limits;
 using Gateway.Api.Providers;
 using Gateway.Api.Routing;
+using Gateway.Domain.Budgets;
 using Gateway.Domain.Pricing;
 using Gateway.Domain.Spend;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,7 @@ public sealed partial class ProxyHandler(
     EventQueue events,
     BudgetLedger budgets,
     RateLimiter rates,
+    CallLimits limits,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -93,40 +95,42 @@ public sealed partial class ProxyHandler(
         }
         call.Request = request;
 
-        // 4. Route
+        // 4. Route, and check the caller may use the model (key, team) for this end user
         var group = deployments.Find(request.Model);
         if (group is null)
         {
             await FailAsync(context, call, ApiError.UnknownModel(request.Model));
             return;
         }
-        if (!caller.MayUse(group.Name))
+        var customer = limits.Customer(request.User);
+        if (limits.Authorise(caller, group.Name, request.Model, customer) is { } denied)
         {
-            await FailAsync(context, call, ApiError.KeyModelAccessDenied(request.Model, caller.Key!.Models));
+            await FailAsync(context, call, denied);
             return;
         }
         var deployment = group.Pick();
         call.Deployment = deployment;
         SetRouteHeaders(context.Response, deployment);
 
-        // 5. Rate limits, then budgets
-        var rateLimits = BudgetScopes.RateLimitsFor(caller);
+        // 5. Rate limits, then budgets: every scope that applies, all or nothing
+        var rateLimits = limits.RateLimits(caller, group.Name, customer);
         if (rateLimits.Count > 0)
         {
             if (!rates.TryAcquire(rateLimits, out var lease, out var limited))
             {
-                await FailAsync(context, call, ApiError.RateLimited("api_key", caller.Key!.KeyName, limited.LimitType, limited.Limit, limited.ResetsAt, time.GetUtcNow()));
+                var (kind, id) = RateLimitOwner(limited.Scope, caller);
+                await FailAsync(context, call, ApiError.RateLimited(kind, id, limited.LimitType, limited.Limit, limited.ResetsAt, time.GetUtcNow()));
                 return;
             }
             call.Lease = lease;
         }
 
-        var limits = BudgetScopes.For(caller, call.StartedAt);
-        if (limits.Count > 0)
+        var budgetLimits = limits.Budgets(caller, group.Name, request.User, customer, call.StartedAt);
+        if (budgetLimits.Count > 0)
         {
-            if (!budgets.TryReserve(limits, WorstCase(request, deployment), out var reservation, out var refusal))
+            if (!budgets.TryReserve(budgetLimits, WorstCase(request, deployment), out var reservation, out var refusal))
             {
-                await FailAsync(context, call, ApiError.BudgetExceeded(refusal.CurrentCost, refusal.MaxBudget, refusal.Scope.Kind));
+                await FailAsync(context, call, ApiError.BudgetExceeded(refusal.CurrentCost, refusal.MaxBudget, refusal.Scope));
                 return;
             }
             call.Reservation = reservation;
@@ -335,7 +339,7 @@ public sealed partial class ProxyHandler(
         headers["x-litellm-response-cost"] = Format(cost);
         if (call.Caller?.Key is { } key)
         {
-            var scope = BudgetScopes.Key(key.KeyHash);
+            var scope = BudgetScope.ForKey(key.KeyHash);
             headers["x-litellm-key-spend"] = Format(budgets.Spent(scope));
             if (key.MaxBudget is { } max)
                 headers["x-litellm-key-max-budget"] = Format(max);
@@ -353,6 +357,17 @@ public sealed partial class ProxyHandler(
         }
         headers["x-litellm-response-duration-ms"] = Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>How LiteLLM names the owner of a rate limit in its 429 message.</summary>
+    static (string Kind, string Id) RateLimitOwner(BudgetScope scope, Caller caller) => scope.Kind switch
+    {
+        BudgetScope.Key => ("api_key", caller.Key?.KeyName ?? scope.Id),
+        BudgetScope.KeyModel => ("api_key model", $"{caller.Key?.KeyName} {scope.Id[(scope.Id.IndexOf('/') + 1)..]}"),
+        BudgetScope.Team => ("team", scope.Id),
+        BudgetScope.User => ("user", scope.Id),
+        BudgetScope.Customer => ("end_user", scope.Id),
+        _ => (scope.Kind, scope.Id),
+    };
 
     static string Format(decimal cost) => cost.ToString("0.############", CultureInfo.InvariantCulture);
 

@@ -29,6 +29,13 @@ public readonly record struct BudgetWindow(DateTimeOffset Start, DateTimeOffset 
         return new BudgetWindow(duration.AddTimes(anchor, index), duration.AddTimes(anchor, index + 1));
     }
 
+    /// <summary>
+    /// The window of a <c>budget_duration</c> as written ("30d", "1mo") that contains <paramref name="now"/>, counted
+    /// from <paramref name="anchor"/>; null when there is no duration (the budget never resets) or it cannot be read.
+    /// </summary>
+    public static BudgetWindow? Of(string? budgetDuration, DateTimeOffset anchor, DateTimeOffset now) =>
+        BudgetDuration.TryParse(budgetDuration, out var duration, out _) ? Current(anchor, duration, now) : null;
+
     /// <summary>Whether the window that began at <paramref name="lastStart"/> has ended by <paramref name="now"/>.</summary>
     public static bool IsReset(DateTimeOffset lastStart, BudgetDuration duration, DateTimeOffset now) =>
         now >= duration.AddTo(lastStart);

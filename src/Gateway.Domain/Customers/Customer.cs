@@ -1,3 +1,4 @@
+using Gateway.Domain.Budgets;
 using Gateway.Domain.Teams;
 
 namespace Gateway.Domain.Customers;
@@ -23,15 +24,25 @@ public sealed partial record Customer(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Where the budget windows are counted from: creation, or the last change of <see cref="BudgetDuration"/>.</summary>
+    public DateTimeOffset BudgetWindowAnchor { get; init; }
+
+    /// <summary>The budget window containing <paramref name="now"/>, or null when the budget never resets.</summary>
+    public BudgetWindow? CurrentBudgetWindow(DateTimeOffset now) => BudgetWindow.Of(BudgetDuration, BudgetWindowAnchor, now);
+
     public static Customer Create(CustomerCreated e) => new(
         StreamIds.Customer(e.CustomerId), e.CustomerId, e.Alias, e.Blocked, e.MaxBudget, e.BudgetDuration,
-        e.TpmLimit, e.RpmLimit, e.AllowedModelRegion, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At);
+        e.TpmLimit, e.RpmLimit, e.AllowedModelRegion, Deleted: false, CreatedAt: e.At, UpdatedAt: e.At)
+    {
+        BudgetWindowAnchor = e.At,
+    };
 
     public Customer Apply(CustomerUpdated e) => this with
     {
         Alias = e.Alias.Or(Alias),
         MaxBudget = e.MaxBudget.Or(MaxBudget),
         BudgetDuration = e.BudgetDuration.Or(BudgetDuration),
+        BudgetWindowAnchor = e.BudgetDuration is null ? BudgetWindowAnchor : e.At,
         TpmLimit = e.TpmLimit.Or(TpmLimit),
         RpmLimit = e.RpmLimit.Or(RpmLimit),
         AllowedModelRegion = e.AllowedModelRegion.Or(AllowedModelRegion),

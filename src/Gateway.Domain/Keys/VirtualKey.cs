@@ -58,10 +58,7 @@ public sealed record VirtualKey
         || (keyHash == PreviousKeyHash && PreviousKeyValidUntil is { } until && now < until);
 
     /// <summary>The budget window containing <paramref name="now"/>, or null when the budget never resets.</summary>
-    public BudgetWindow? CurrentBudgetWindow(DateTimeOffset now) =>
-        Budgets.BudgetDuration.TryParse(BudgetDuration, out var duration, out _)
-            ? BudgetWindow.Current(BudgetWindowAnchor, duration, now)
-            : null;
+    public BudgetWindow? CurrentBudgetWindow(DateTimeOffset now) => BudgetWindow.Of(BudgetDuration, BudgetWindowAnchor, now);
 
     public static VirtualKey Create(KeyIssued e) => new()
     {

@@ -1,3 +1,4 @@
+using Gateway.Domain.Budgets;
 using System.Text.Json;
 
 namespace Gateway.Domain.Teams;
@@ -28,12 +29,21 @@ public sealed partial record Team(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Where the budget windows are counted from: creation, or the last change of <see cref="BudgetDuration"/>.</summary>
+    public DateTimeOffset BudgetWindowAnchor { get; init; }
+
+    /// <summary>The budget window containing <paramref name="now"/>, or null when the budget never resets.</summary>
+    public BudgetWindow? CurrentBudgetWindow(DateTimeOffset now) => BudgetWindow.Of(BudgetDuration, BudgetWindowAnchor, now);
+
     public TeamMember? Member(string userId) => Members.FirstOrDefault(m => m.UserId == userId);
 
     public static Team Create(TeamCreated e) => new(
         StreamIds.Team(e.TeamId), e.TeamId, e.TeamAlias, e.Models, e.MaxBudget, e.SoftBudget, e.BudgetDuration,
         e.TpmLimit, e.RpmLimit, e.MaxParallelRequests, e.Metadata, e.Blocked, e.Members, Deleted: false,
-        CreatedAt: e.At, UpdatedAt: e.At);
+        CreatedAt: e.At, UpdatedAt: e.At)
+    {
+        BudgetWindowAnchor = e.At,
+    };
 
     public Team Apply(TeamUpdated e) => this with
     {
@@ -42,6 +52,7 @@ public sealed partial record Team(
         MaxBudget = e.MaxBudget.Or(MaxBudget),
         SoftBudget = e.SoftBudget.Or(SoftBudget),
         BudgetDuration = e.BudgetDuration.Or(BudgetDuration),
+        BudgetWindowAnchor = e.BudgetDuration is null ? BudgetWindowAnchor : e.At,
         TpmLimit = e.TpmLimit.Or(TpmLimit),
         RpmLimit = e.RpmLimit.Or(RpmLimit),
         MaxParallelRequests = e.MaxParallelRequests.Or(MaxParallelRequests),

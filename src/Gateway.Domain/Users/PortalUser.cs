@@ -1,3 +1,4 @@
+using Gateway.Domain.Budgets;
 using System.Text.Json;
 using Gateway.Domain.Teams;
 
@@ -27,12 +28,21 @@ public sealed partial record PortalUser(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Where the budget windows are counted from: creation, or the last change of <see cref="BudgetDuration"/>.</summary>
+    public DateTimeOffset BudgetWindowAnchor { get; init; }
+
+    /// <summary>The budget window containing <paramref name="now"/>, or null when the budget never resets.</summary>
+    public BudgetWindow? CurrentBudgetWindow(DateTimeOffset now) => BudgetWindow.Of(BudgetDuration, BudgetWindowAnchor, now);
+
     public bool IsAdmin => Role == UserRoles.ProxyAdmin;
 
     public static PortalUser Create(UserCreated e) => new(
         StreamIds.User(e.UserId), e.UserId, e.UserEmail, e.UserAlias, e.UserRole, e.Teams, e.MaxBudget,
         e.BudgetDuration, e.Models, e.TpmLimit, e.RpmLimit, e.Metadata, Deleted: false, CreatedAt: e.At,
-        UpdatedAt: e.At);
+        UpdatedAt: e.At)
+    {
+        BudgetWindowAnchor = e.At,
+    };
 
     public PortalUser Apply(UserUpdated e) => this with
     {
@@ -41,6 +51,7 @@ public sealed partial record PortalUser(
         Role = e.UserRole.Or(Role),
         MaxBudget = e.MaxBudget.Or(MaxBudget),
         BudgetDuration = e.BudgetDuration.Or(BudgetDuration),
+        BudgetWindowAnchor = e.BudgetDuration is null ? BudgetWindowAnchor : e.At,
         Models = e.Models.Or(Models),
         TpmLimit = e.TpmLimit.Or(TpmLimit),
         RpmLimit = e.RpmLimit.Or(RpmLimit),
