@@ -15,4 +15,8 @@ public static class Change
 
     /// <summary>The changed value, or <paramref name="current"/> when the field was not part of the update.</summary>
     public static T Or<T>(this Change<T>? change, T current) => change is null ? current : change.Value;
+
+    /// <summary>The change, or null when it would leave the field as it is (so an update that changes nothing records nothing).</summary>
+    public static Change<T>? IfDifferent<T>(this Change<T>? requested, T current, Func<T, T, bool>? same = null) =>
+        requested is null || (same ?? EqualityComparer<T>.Default.Equals)(requested.Value, current) ? null : requested;
 }

@@ -12,6 +12,28 @@ public sealed class JsonFields(JsonElement body)
 {
     public ApiError? Error { get; private set; }
 
+    /// <summary>
+    /// Reads an admin update's body (admin bodies are small) for an admin caller; anyone else, or a malformed body,
+    /// gets the refusal instead.
+    /// </summary>
+    public static async Task<(JsonFields? Fields, Microsoft.AspNetCore.Http.IResult? Refusal)> ReadForAdminAsync(
+        Microsoft.AspNetCore.Http.HttpRequest request, Proxy.Caller caller, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+            return (null, AdminErrors.AdminOnly().AsResult());
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var fields = Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var error);
+        return (fields, error?.AsResult());
+    }
+
+    /// <summary>A list that the state keeps non-null: clearing it (null) is passed on as such for the decision to empty.</summary>
+    public Change<IReadOnlyList<string>>? List(string name) => Strings(name) is { } change ? new Change<IReadOnlyList<string>>(change.Value!) : null;
+
+    /// <summary>A map that the state keeps non-null, as <see cref="List"/>.</summary>
+    public Change<IReadOnlyDictionary<string, JsonElement>>? Map(string name) =>
+        Object(name) is { } change ? new Change<IReadOnlyDictionary<string, JsonElement>>(change.Value!) : null;
+
     public static JsonFields? Parse(ReadOnlySpan<byte> utf8, out ApiError? error)
     {
         try

@@ -15,11 +15,7 @@ public sealed record UpdateCustomer(
     Change<long?>? RpmLimit = null,
     Change<string?>? AllowedModelRegion = null)
 {
-    bool ChangesNothing =>
-        Alias is null && MaxBudget is null && BudgetDuration is null && TpmLimit is null && RpmLimit is null
-        && AllowedModelRegion is null;
-
-    /// <returns>No events when the command changes nothing.</returns>
+    /// <returns>No events when the command changes nothing (fields sent with their current value included).</returns>
     public static Decision Decide(UpdateCustomer command, Customer? customer, string by, DateTimeOffset now)
     {
         if (customer is null || customer.Deleted)
@@ -34,18 +30,16 @@ public sealed record UpdateCustomer(
             ModelRegions.Check(command.AllowedModelRegion.Or(null)));
         if (refusal is not null)
             return refusal;
-        if (command.ChangesNothing)
-            return Decision.Accept();
-
-        return Decision.Accept(new CustomerUpdated(
+        var updated = new CustomerUpdated(
             customer.CustomerId,
             now,
             by,
-            command.Alias,
-            command.MaxBudget,
-            command.BudgetDuration,
-            command.TpmLimit,
-            command.RpmLimit,
-            command.AllowedModelRegion));
+            command.Alias.IfDifferent(customer.Alias),
+            command.MaxBudget.IfDifferent(customer.MaxBudget),
+            command.BudgetDuration.IfDifferent(customer.BudgetDuration),
+            command.TpmLimit.IfDifferent(customer.TpmLimit),
+            command.RpmLimit.IfDifferent(customer.RpmLimit),
+            command.AllowedModelRegion.IfDifferent(customer.AllowedModelRegion));
+        return updated == new CustomerUpdated(customer.CustomerId, now, by) ? Decision.Accept() : Decision.Accept(updated);
     }
 }

@@ -57,24 +57,24 @@ public sealed record UpdateKey(Guid KeyId, string By)
 
         var updated = new KeyUpdated(key.Id, now, command.By)
         {
-            KeyAlias = IfDifferent(command.KeyAlias, key.KeyAlias),
-            Models = IfDifferent(Empty(command.Models), key.Models, KeyRules.SameList),
-            Aliases = IfDifferent(Empty(command.Aliases), key.Aliases, KeyRules.SameMap),
-            MaxBudget = IfDifferent(command.MaxBudget, key.MaxBudget),
-            SoftBudget = IfDifferent(command.SoftBudget, key.SoftBudget),
-            BudgetDuration = IfDifferent(Map(command.BudgetDuration, KeyRules.Canonical), key.BudgetDuration),
-            ModelMaxBudget = IfDifferent(Map(command.ModelMaxBudget, KeyRules.Canonical), key.ModelMaxBudget, KeyRules.SameMap),
-            TpmLimit = IfDifferent(command.TpmLimit, key.TpmLimit),
-            RpmLimit = IfDifferent(command.RpmLimit, key.RpmLimit),
-            MaxParallelRequests = IfDifferent(command.MaxParallelRequests, key.MaxParallelRequests),
-            ModelRpmLimit = IfDifferent(Empty(command.ModelRpmLimit), key.ModelRpmLimit, KeyRules.SameMap),
-            ModelTpmLimit = IfDifferent(Empty(command.ModelTpmLimit), key.ModelTpmLimit, KeyRules.SameMap),
-            ExpiresAt = IfDifferent(Map(command.Duration, duration => KeyRules.ExpiryFrom(duration, now)), key.ExpiresAt),
-            Metadata = IfDifferent(Empty(command.Metadata), key.Metadata, KeyRules.SameMetadata),
-            TeamId = IfDifferent(command.TeamId, key.TeamId),
-            UserId = IfDifferent(command.UserId, key.UserId),
-            OrganizationId = IfDifferent(command.OrganizationId, key.OrganizationId),
-            Tags = IfDifferent(Empty(command.Tags), key.Tags, KeyRules.SameList),
+            KeyAlias = Change.IfDifferent(command.KeyAlias, key.KeyAlias),
+            Models = Change.IfDifferent(Empty(command.Models), key.Models, KeyRules.SameList),
+            Aliases = Change.IfDifferent(Empty(command.Aliases), key.Aliases, KeyRules.SameMap),
+            MaxBudget = Change.IfDifferent(command.MaxBudget, key.MaxBudget),
+            SoftBudget = Change.IfDifferent(command.SoftBudget, key.SoftBudget),
+            BudgetDuration = Change.IfDifferent(Map(command.BudgetDuration, KeyRules.Canonical), key.BudgetDuration),
+            ModelMaxBudget = Change.IfDifferent(Map(command.ModelMaxBudget, KeyRules.Canonical), key.ModelMaxBudget, KeyRules.SameMap),
+            TpmLimit = Change.IfDifferent(command.TpmLimit, key.TpmLimit),
+            RpmLimit = Change.IfDifferent(command.RpmLimit, key.RpmLimit),
+            MaxParallelRequests = Change.IfDifferent(command.MaxParallelRequests, key.MaxParallelRequests),
+            ModelRpmLimit = Change.IfDifferent(Empty(command.ModelRpmLimit), key.ModelRpmLimit, KeyRules.SameMap),
+            ModelTpmLimit = Change.IfDifferent(Empty(command.ModelTpmLimit), key.ModelTpmLimit, KeyRules.SameMap),
+            ExpiresAt = Change.IfDifferent(Map(command.Duration, duration => KeyRules.ExpiryFrom(duration, now)), key.ExpiresAt),
+            Metadata = Change.IfDifferent(Empty(command.Metadata), key.Metadata, KeyRules.SameMetadata),
+            TeamId = Change.IfDifferent(command.TeamId, key.TeamId),
+            UserId = Change.IfDifferent(command.UserId, key.UserId),
+            OrganizationId = Change.IfDifferent(command.OrganizationId, key.OrganizationId),
+            Tags = Change.IfDifferent(Empty(command.Tags), key.Tags, KeyRules.SameList),
         };
 
         var events = new List<object>();
@@ -86,9 +86,6 @@ public sealed record UpdateKey(Guid KeyId, string By)
             events.Add(new KeyUnblocked(key.Id, now, command.By));
         return Decision.Accept([.. events]);
     }
-
-    static Change<T>? IfDifferent<T>(Change<T>? requested, T current, Func<T, T, bool>? same = null) =>
-        requested is null || (same ?? EqualityComparer<T>.Default.Equals)(requested.Value, current) ? null : requested;
 
     static Change<TOut>? Map<TIn, TOut>(Change<TIn>? change, Func<TIn, TOut> map) =>
         change is null ? null : new Change<TOut>(map(change.Value));

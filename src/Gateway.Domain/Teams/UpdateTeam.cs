@@ -18,12 +18,8 @@ public sealed record UpdateTeam(
     Change<long?>? MaxParallelRequests = null,
     Change<IReadOnlyDictionary<string, JsonElement>>? Metadata = null)
 {
-    bool ChangesNothing =>
-        TeamAlias is null && Models is null && MaxBudget is null && SoftBudget is null && BudgetDuration is null
-        && TpmLimit is null && RpmLimit is null && MaxParallelRequests is null && Metadata is null;
-
     /// <param name="aliasTaken">Whether another live team already uses the new alias (false when it is unchanged).</param>
-    /// <returns>No events when the command changes nothing.</returns>
+    /// <returns>No events when the command changes nothing (fields sent with their current value included).</returns>
     public static Decision Decide(UpdateTeam command, Team? team, bool aliasTaken, string by, DateTimeOffset now)
     {
         if (team is null || team.Deleted)
@@ -44,24 +40,22 @@ public sealed record UpdateTeam(
             return refusal;
         if (aliasTaken && command.TeamAlias?.Value is { } alias && alias != team.Alias)
             return Decision.Reject(RejectionKind.Conflict, $"A team with alias {alias} already exists.", "team_alias");
-        if (command.ChangesNothing)
-            return Decision.Accept();
-
-        return Decision.Accept(new TeamUpdated(
+        var updated = new TeamUpdated(
             team.TeamId,
             now,
             by,
-            command.TeamAlias,
+            command.TeamAlias.IfDifferent(team.Alias),
             // Lists and maps cannot be null in the state, so clearing them empties them.
-            command.Models is { Value: null } ? Change.To<IReadOnlyList<string>>([]) : command.Models,
-            command.MaxBudget,
-            command.SoftBudget,
-            command.BudgetDuration,
-            command.TpmLimit,
-            command.RpmLimit,
-            command.MaxParallelRequests,
-            command.Metadata is { Value: null }
+            (command.Models is { Value: null } ? Change.To<IReadOnlyList<string>>([]) : command.Models).IfDifferent(team.Models, Keys.KeyRules.SameList),
+            command.MaxBudget.IfDifferent(team.MaxBudget),
+            command.SoftBudget.IfDifferent(team.SoftBudget),
+            command.BudgetDuration.IfDifferent(team.BudgetDuration),
+            command.TpmLimit.IfDifferent(team.TpmLimit),
+            command.RpmLimit.IfDifferent(team.RpmLimit),
+            command.MaxParallelRequests.IfDifferent(team.MaxParallelRequests),
+            (command.Metadata is { Value: null }
                 ? Change.To<IReadOnlyDictionary<string, JsonElement>>(new Dictionary<string, JsonElement>())
-                : command.Metadata));
+                : command.Metadata).IfDifferent(team.Metadata, Keys.KeyRules.SameMetadata));
+        return updated == new TeamUpdated(team.TeamId, now, by) ? Decision.Accept() : Decision.Accept(updated);
     }
 }

@@ -19,11 +19,7 @@ public sealed record UpdateUser(
     Change<long?>? RpmLimit = null,
     Change<IReadOnlyDictionary<string, JsonElement>>? Metadata = null)
 {
-    bool ChangesNothing =>
-        UserEmail is null && UserAlias is null && UserRole is null && MaxBudget is null && BudgetDuration is null
-        && Models is null && TpmLimit is null && RpmLimit is null && Metadata is null;
-
-    /// <returns>No events when the command changes nothing.</returns>
+    /// <returns>No events when the command changes nothing (fields sent with their current value included).</returns>
     public static Decision Decide(UpdateUser command, PortalUser? user, string by, DateTimeOffset now)
     {
         if (user is null || user.Deleted)
@@ -40,24 +36,22 @@ public sealed record UpdateUser(
             FieldRules.NotNegative(command.RpmLimit.Or(null), "rpm_limit"));
         if (refusal is not null)
             return refusal;
-        if (command.ChangesNothing)
-            return Decision.Accept();
-
-        return Decision.Accept(new UserUpdated(
+        var updated = new UserUpdated(
             user.UserId,
             now,
             by,
-            command.UserEmail,
-            command.UserAlias,
-            command.UserRole,
-            command.MaxBudget,
-            command.BudgetDuration,
+            command.UserEmail.IfDifferent(user.Email),
+            command.UserAlias.IfDifferent(user.Alias),
+            command.UserRole.IfDifferent(user.Role),
+            command.MaxBudget.IfDifferent(user.MaxBudget),
+            command.BudgetDuration.IfDifferent(user.BudgetDuration),
             // Lists and maps cannot be null in the state, so clearing them empties them.
-            command.Models is { Value: null } ? Change.To<IReadOnlyList<string>>([]) : command.Models,
-            command.TpmLimit,
-            command.RpmLimit,
-            command.Metadata is { Value: null }
+            (command.Models is { Value: null } ? Change.To<IReadOnlyList<string>>([]) : command.Models).IfDifferent(user.Models, Keys.KeyRules.SameList),
+            command.TpmLimit.IfDifferent(user.TpmLimit),
+            command.RpmLimit.IfDifferent(user.RpmLimit),
+            (command.Metadata is { Value: null }
                 ? Change.To<IReadOnlyDictionary<string, JsonElement>>(new Dictionary<string, JsonElement>())
-                : command.Metadata));
+                : command.Metadata).IfDifferent(user.Metadata, Keys.KeyRules.SameMetadata));
+        return updated == new UserUpdated(user.UserId, now, by) ? Decision.Accept() : Decision.Accept(updated);
     }
 }

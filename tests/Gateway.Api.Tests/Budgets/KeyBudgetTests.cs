@@ -8,30 +8,14 @@ namespace Gateway.Api.Tests.Budgets;
 
 public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    static readonly object Body = new
-    {
-        model = "mock-gpt", max_tokens = 20,
-        messages = new[] { new { role = "user", content = "Tell me about budgets in exactly these words please" } },
-    };
-
-    Task<IScenarioResult> Call(string key) => Host.Scenario(s =>
-    {
-        s.Post.Json(Body).ToUrl("/v1/chat/completions");
-        s.WithRequestHeader("Authorization", $"Bearer {key}");
-        s.IgnoreStatusCode();
-    });
-
-    static decimal Cost(IScenarioResult result) =>
-        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, CultureInfo.InvariantCulture);
-
     [Fact]
     public async Task a_burst_of_32_concurrent_calls_never_takes_spend_above_the_budget()
     {
-        var oneCall = Cost(await Call(GatewayTestHost.MasterKey));
+        var oneCall = Cost(await Chat(GatewayTestHost.MasterKey));
         var budget = oneCall * 3.5m;
         var (key, _) = await Host.IssuedKey(k => k with { MaxBudget = budget });
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Call(key)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Chat(key)));
 
         var served = results.Where(r => r.Context.Response.StatusCode == 200).ToList();
         var refused = results.Where(r => r.Context.Response.StatusCode == 400).ToList();
@@ -54,19 +38,19 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(post
     [Fact]
     public async Task the_spend_and_budget_headers_follow_each_call_until_the_budget_refuses()
     {
-        var oneCall = Cost(await Call(GatewayTestHost.MasterKey));
+        var oneCall = Cost(await Chat(GatewayTestHost.MasterKey));
         var (key, _) = await Host.IssuedKey(k => k with { MaxBudget = oneCall * 2.5m });
 
-        var first = await Call(key);
+        var first = await Chat(key);
         Assert.Equal(200, first.Context.Response.StatusCode);
         Assert.Equal(Cost(first), decimal.Parse(first.Context.Response.Headers["x-litellm-key-spend"]!, CultureInfo.InvariantCulture));
         Assert.Equal(oneCall * 2.5m, decimal.Parse(first.Context.Response.Headers["x-litellm-key-max-budget"]!, CultureInfo.InvariantCulture));
 
-        var second = await Call(key);
+        var second = await Chat(key);
         Assert.Equal(200, second.Context.Response.StatusCode);
         Assert.Equal(Cost(first) + Cost(second), decimal.Parse(second.Context.Response.Headers["x-litellm-key-spend"]!, CultureInfo.InvariantCulture));
 
-        var third = await Call(key);
+        var third = await Chat(key);
         Assert.Equal(400, third.Context.Response.StatusCode);
         Assert.Single(await Host.Events<RequestFailed>(), e => e.ErrorType == "budget_exceeded");
     }
@@ -76,6 +60,6 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(post
     {
         var (key, _) = await Host.IssuedKey();
         for (var i = 0; i < 5; i++)
-            Assert.Equal(200, (await Call(key)).Context.Response.StatusCode);
+            Assert.Equal(200, (await Chat(key)).Context.Response.StatusCode);
     }
 }

@@ -19,7 +19,8 @@ public static class GatewayTestHost
     public static readonly string MasterKeyHash = Gateway.Domain.Keys.KeyPlaintext.Hash(MasterKey);
 
     public static async Task<IAlbaHost> StartAsync(
-        PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null)
+        PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
         var values = new Dictionary<string, string?>
@@ -46,6 +47,7 @@ public static class GatewayTestHost
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddGateway(NullLogger.Instance);
+        services?.Invoke(builder.Services);
         return await AlbaHost.For(builder, app => app.MapGateway());
     }
 
@@ -60,6 +62,20 @@ public static class GatewayTestHost
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         return await session.Events.QueryRawEventDataOnly<T>().ToListAsync();
     }
+
+    /// <summary>The same short chat call every time (so it costs the same), as <paramref name="key"/>, for end user <paramref name="user"/>.</summary>
+    public static Task<IScenarioResult> Chat(this IAlbaHost host, string key, string? user = null, string model = "mock-gpt") => host.Scenario(s =>
+    {
+        s.Post.Json(new Dictionary<string, object?>
+        {
+            ["model"] = model,
+            ["max_tokens"] = 20,
+            ["messages"] = new[] { new { role = "user", content = "Tell me about budgets in exactly these words please" } },
+            ["user"] = user,
+        }).ToUrl("/v1/chat/completions");
+        s.WithRequestHeader("Authorization", $"Bearer {key}");
+        s.IgnoreStatusCode();
+    });
 
     public static void WithMasterKey(this Scenario scenario) =>
         scenario.WithRequestHeader("Authorization", $"Bearer {MasterKey}");

@@ -5,14 +5,6 @@ namespace Gateway.Api.Tests.Limits;
 
 public sealed class KeyRateLimitTests(PostgresFixture postgres) : FreshGateway(postgres)
 {
-    /// <summary>Limits count in clock minutes; start a test well inside one so a rollover cannot reset the count.</summary>
-    static async Task InsideOneMinute()
-    {
-        var second = DateTimeOffset.UtcNow.Second;
-        if (second >= 55)
-            await Task.Delay(TimeSpan.FromSeconds(61 - second), TestContext.Current.CancellationToken);
-    }
-
     Task<IScenarioResult> Call(string key) => Host.Scenario(s =>
     {
         s.Post.Json(new { model = "mock-gpt", messages = new[] { new { role = "user", content = "count me" } } }).ToUrl("/v1/chat/completions");
@@ -23,7 +15,7 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : FreshGateway(p
     [Fact]
     public async Task an_rpm_limit_refuses_the_call_past_it_with_429_and_retry_after()
     {
-        await InsideOneMinute();
+        await ClockMinute.StartWellInside();
         var (key, _) = await Host.IssuedKey(k => k with { RpmLimit = 2 });
 
         var first = await Call(key);
@@ -41,7 +33,7 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : FreshGateway(p
     [Fact]
     public async Task a_tpm_limit_refuses_once_the_minutes_tokens_are_used()
     {
-        await InsideOneMinute();
+        await ClockMinute.StartWellInside();
         var (key, _) = await Host.IssuedKey(k => k with { TpmLimit = 10 });
 
         var first = await Call(key);
@@ -55,7 +47,7 @@ public sealed class KeyRateLimitTests(PostgresFixture postgres) : FreshGateway(p
     [Fact]
     public async Task limits_are_per_key()
     {
-        await InsideOneMinute();
+        await ClockMinute.StartWellInside();
         var (limited, _) = await Host.IssuedKey(k => k with { RpmLimit = 1 });
         var (other, _) = await Host.IssuedKey(k => k with { RpmLimit = 1 });
         Assert.Equal(200, (await Call(limited)).Context.Response.StatusCode);

@@ -131,9 +131,19 @@ public class UpdateTeamTests
     }
 
     [Fact]
-    public void resending_the_team_s_own_alias_is_not_a_conflict()
+    public void resending_the_team_s_own_alias_is_not_a_conflict_and_changes_nothing()
     {
-        DecisionAssert.SingleEvent<TeamUpdated>(
-            Decide(new UpdateTeam("team-1", TeamAlias: Change.To<string?>("Search")), ATeam(), aliasTaken: true));
+        var decision = Decide(new UpdateTeam("team-1", TeamAlias: Change.To<string?>("Search")), ATeam(), aliasTaken: true);
+        Assert.True(decision.IsAccepted);
+        Assert.Empty(decision.Events);
+    }
+
+    [Fact]
+    public void only_the_fields_that_differ_from_the_team_are_recorded()
+    {
+        var updated = DecisionAssert.SingleEvent<TeamUpdated>(Decide(
+            new UpdateTeam("team-1", TeamAlias: Change.To<string?>("Search"), RpmLimit: Change.To<long?>(7)), ATeam(), aliasTaken: true));
+        Assert.Null(updated.TeamAlias);
+        Assert.Equal(7, updated.RpmLimit!.Value);
     }
 }

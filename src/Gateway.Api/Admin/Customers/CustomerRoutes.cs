@@ -28,7 +28,7 @@ public sealed record CustomerIdsRequest
     [JsonPropertyName("user_ids")] public List<string>? UserIds { get; init; }
 }
 
-/// <summary>Customers (end users): <c>/customer/new|info|list|block|unblock|delete</c>.</summary>
+/// <summary>Customers (end users): <c>/customer/new|update|info|list|block|unblock|delete</c>.</summary>
 public static class CustomerRoutes
 {
     [WolverinePost("/customer/new")]
@@ -51,10 +51,49 @@ public static class CustomerRoutes
         return Results.Json(Info((await session.LoadAsync<Customer>(stream, ct))!));
     }
 
+    /// <summary>
+    /// LiteLLM's <c>POST /customer/update</c>: <c>user_id</c> plus any field of <c>/customer/new</c>; absent leaves a
+    /// field, null clears it; <c>blocked</c> blocks or unblocks.
+    /// </summary>
+    [WolverinePost("/customer/update")]
+    public static async Task<IResult> Update(HttpRequest http, [NotBody] Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        var (fields, refusal) = await JsonFields.ReadForAdminAsync(http, caller, ct);
+        if (fields is null)
+            return refusal!;
+
+        var customerId = fields.RequiredText("user_id");
+        var command = new UpdateCustomer(customerId ?? "", fields.Text("alias"), fields.Decimal("max_budget"),
+            fields.Text("budget_duration"), fields.Long("tpm_limit"), fields.Long("rpm_limit"), fields.Text("allowed_model_region"));
+        var blocked = fields.Bool("blocked");
+        if (fields.Error is { } invalid)
+            return invalid.AsResult();
+
+        var stream = StreamIds.Customer(customerId!);
+        var customer = await session.LoadAsync<Customer>(stream, ct);
+        var now = time.GetUtcNow();
+        var decision = UpdateCustomer.Decide(command, customer, caller.KeyHash, now);
+        if (decision.Rejection is null && blocked is { } block)
+        {
+            var blocking = block
+                ? BlockCustomer.Decide(new BlockCustomer(customerId!), customer, caller.KeyHash, now)
+                : UnblockCustomer.Decide(new UnblockCustomer(customerId!), customer, caller.KeyHash, now);
+            decision = blocking.Rejection is null ? Decision.Accept([.. decision.Events, .. blocking.Events]) : blocking;
+        }
+        if (decision.Rejection is { } rejection)
+            return AdminErrors.From(rejection).AsResult();
+        if (decision.Events.Count > 0)
+        {
+            session.Events.Append(stream, decision.Events.ToArray());
+            await session.SaveChangesAsync(ct);
+        }
+        return Results.Json(Info((await session.LoadAsync<Customer>(stream, ct))!));
+    }
+
     [WolverineGet("/customer/info")]
     public static async Task<IResult> Get(string? end_user_id, Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         if (string.IsNullOrWhiteSpace(end_user_id))
             return ApiError.MissingField("end_user_id", "the end user's id").AsResult();
@@ -67,7 +106,7 @@ public static class CustomerRoutes
     [WolverineGet("/customer/list")]
     public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         var customers = await session.Query<Customer>().Where(c => !c.Deleted).OrderBy(c => c.CreatedAt).ToListAsync(ct);
         return Results.Json(customers.Select(Info));

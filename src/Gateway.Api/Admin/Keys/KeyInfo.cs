@@ -16,10 +16,10 @@ public static class KeyInfoEndpoint
     [WolverineGet("/key/info")]
     public static async Task<IResult> Get(string? key, Caller caller, IQuerySession session, CancellationToken ct)
     {
-        var named = key ?? (caller.IsAdmin ? null : caller.KeyHash);
+        var named = key ?? (caller.MayReadAdmin ? null : caller.KeyHash);
         if (named is null)
             return ApiError.MissingField("key", "the key (sk-…) or its hash").AsResult();
-        if (!caller.IsAdmin && KeyCommands.HashOf(named) != caller.KeyHash)
+        if (!caller.MayReadAdmin && KeyCommands.HashOf(named) != caller.KeyHash)
             return new ApiError(403, "permission_error", "A key may only read its own /key/info.", "key", "403").AsResult();
 
         var found = await KeyCommands.FindAsync(session, named, ct);

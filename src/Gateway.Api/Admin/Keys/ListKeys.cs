@@ -17,7 +17,7 @@ public static class ListKeysEndpoint
     [WolverineGet("/key/list")]
     public static async Task<IResult> Get(Caller caller, IQuerySession session, HttpRequest request, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
 
         var query = request.Query;

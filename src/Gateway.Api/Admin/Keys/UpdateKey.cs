@@ -16,14 +16,9 @@ public static class UpdateKeyEndpoint
     [WolverinePost("/key/update")]
     public static async Task<IResult> Post(HttpRequest http, [NotBody] Caller caller, IDocumentSession session, KeyDirectory directory, TimeProvider time, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
-            return AdminErrors.AdminOnly().AsResult();
-
-        using var buffer = new MemoryStream();
-        await http.Body.CopyToAsync(buffer, ct);
-        var fields = JsonFields.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var parseError);
+        var (fields, refusal) = await JsonFields.ReadForAdminAsync(http, caller, ct);
         if (fields is null)
-            return parseError!.AsResult();
+            return refusal!;
 
         var named = fields.RequiredText("key");
         var command = named is null ? null : new Gateway.Domain.Keys.UpdateKey(Guid.Empty, caller.KeyHash)

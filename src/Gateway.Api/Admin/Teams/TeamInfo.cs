@@ -13,7 +13,7 @@ public static class TeamInfoEndpoint
     [WolverineGet("/team/info")]
     public static async Task<IResult> Get(string? team_id, Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         if (string.IsNullOrWhiteSpace(team_id))
             return ApiError.MissingField("team_id", "the team's id").AsResult();
@@ -34,7 +34,7 @@ public static class TeamInfoEndpoint
     [WolverineGet("/team/list")]
     public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         var teams = await session.Query<Team>().Where(t => !t.Deleted).OrderBy(t => t.CreatedAt).ToListAsync(ct);
         return Results.Json(teams.Select(TeamCommands.Info));

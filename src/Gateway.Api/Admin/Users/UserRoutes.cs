@@ -34,7 +34,7 @@ public sealed record DeleteUsersRequest
     [JsonPropertyName("user_ids")] public List<string>? UserIds { get; init; }
 }
 
-/// <summary>Internal (portal) users: <c>/user/new</c>, <c>/user/info</c>, <c>/user/list</c>, <c>/user/delete</c>.</summary>
+/// <summary>Internal (portal) users: <c>/user/new</c>, <c>/user/update</c>, <c>/user/info</c>, <c>/user/list</c>, <c>/user/delete</c>.</summary>
 public static class UserRoutes
 {
     [WolverinePost("/user/new")]
@@ -56,10 +56,41 @@ public static class UserRoutes
         return Results.Json(Info((await session.LoadAsync<PortalUser>(StreamIds.User(userId), ct))!));
     }
 
+    /// <summary>
+    /// LiteLLM's <c>POST /user/update</c>: <c>user_id</c> plus any field of <c>/user/new</c>; absent leaves a field,
+    /// null clears it.
+    /// </summary>
+    [WolverinePost("/user/update")]
+    public static async Task<IResult> Update(HttpRequest http, [NotBody] Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        var (fields, refusal) = await JsonFields.ReadForAdminAsync(http, caller, ct);
+        if (fields is null)
+            return refusal!;
+
+        var userId = fields.RequiredText("user_id");
+        var role = fields.Text("user_role");
+        var command = new UpdateUser(userId ?? "", fields.Text("user_email"), fields.Text("user_alias"),
+            role is null ? null : Change.To(role.Value ?? ""), fields.Decimal("max_budget"), fields.Text("budget_duration"),
+            fields.List("models"), fields.Long("tpm_limit"), fields.Long("rpm_limit"), fields.Map("metadata"));
+        if (fields.Error is { } invalid)
+            return invalid.AsResult();
+
+        var stream = StreamIds.User(userId!);
+        var decision = UpdateUser.Decide(command, await session.LoadAsync<PortalUser>(stream, ct), caller.KeyHash, time.GetUtcNow());
+        if (decision.Rejection is { } rejection)
+            return AdminErrors.From(rejection).AsResult();
+        if (decision.Events.Count > 0)
+        {
+            session.Events.Append(stream, decision.Events.ToArray());
+            await session.SaveChangesAsync(ct);
+        }
+        return Results.Json(Info((await session.LoadAsync<PortalUser>(stream, ct))!));
+    }
+
     [WolverineGet("/user/info")]
     public static async Task<IResult> Get(string? user_id, Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         if (string.IsNullOrWhiteSpace(user_id))
             return ApiError.MissingField("user_id", "the user's id").AsResult();
@@ -74,7 +105,7 @@ public static class UserRoutes
     [WolverineGet("/user/list")]
     public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         var users = await session.Query<PortalUser>().Where(u => !u.Deleted).OrderBy(u => u.CreatedAt).ToListAsync(ct);
         return Results.Json(new { users = users.Select(Info), total = users.Count });
