@@ -137,8 +137,10 @@ public sealed partial class ProxyHandler(
         }
 
         // 6. Forward
+        call.UpstreamStartedAt = Stopwatch.GetTimestamp();
         await using var reply = await deployment.Provider.SendAsync(
             new UpstreamCall(request, deployment, call.RequestId, call.StartedAt), context.RequestAborted);
+        call.UpstreamAnsweredAt = Stopwatch.GetTimestamp();
 
         // 7. Answer, 8. Record
         switch (reply)
@@ -188,7 +190,7 @@ public sealed partial class ProxyHandler(
             {
                 if (!started)
                 {
-                    call.FirstTokenAt = Stopwatch.GetTimestamp();
+                    call.FirstTokenAt = call.UpstreamAnsweredAt = Stopwatch.GetTimestamp();
                     StartStream(response, call);
                     started = true;
                 }
@@ -246,8 +248,7 @@ public sealed partial class ProxyHandler(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        response.Headers["x-litellm-response-duration-ms"] =
-            Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        SetDurationHeaders(response.Headers, call);
         if (response.SupportsTrailers())
             response.DeclareTrailer("x-litellm-response-cost");
     }
@@ -355,7 +356,19 @@ public sealed partial class ProxyHandler(
                 headers["x-ratelimit-remaining-tokens"] = Math.Max(0, tpm - tokens).ToString(CultureInfo.InvariantCulture);
             }
         }
-        headers["x-litellm-response-duration-ms"] = Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        SetDurationHeaders(headers, call);
+    }
+
+    /// <summary>
+    /// The time the call has taken so far and, as LiteLLM reports it, the part of it that was the gateway's own: all of
+    /// it but the wait for the upstream (until its answer, or a stream's first chunk).
+    /// </summary>
+    static void SetDurationHeaders(IHeaderDictionary headers, CallRecord call)
+    {
+        var total = Stopwatch.GetElapsedTime(call.Timestamp);
+        headers["x-litellm-response-duration-ms"] = total.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var upstream = call.UpstreamStartedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(call.UpstreamStartedAt, call.UpstreamAnsweredAt);
+        headers["x-litellm-overhead-duration-ms"] = Math.Max(0, (total - upstream).TotalMilliseconds).ToString("0.###", CultureInfo.InvariantCulture);
     }
 
     /// <summary>How LiteLLM names the owner of a rate limit in its 429 message.</summary>
@@ -387,6 +400,8 @@ public sealed partial class ProxyHandler(
         public ProxyRequest? Request { get; set; }
         public Deployment? Deployment { get; set; }
         public long? FirstTokenAt { get; set; }
+        public long UpstreamStartedAt { get; set; }
+        public long UpstreamAnsweredAt { get; set; }
         public Reservation? Reservation { get; set; }
         public RateLease? Lease { get; set; }
         public bool UsageEstimated { get; set; }

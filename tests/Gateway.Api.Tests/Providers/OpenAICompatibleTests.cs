@@ -38,6 +38,8 @@ public sealed class OpenAICompatibleTests(PostgresFixture postgres) : IAsyncLife
                 litellm_params: { model: openai/no-usage, api_base: "{{_upstream.BaseUrl}}", api_key: k }
               - model_name: slow
                 litellm_params: { model: openai/slow, api_base: "{{_upstream.BaseUrl}}", api_key: k, timeout: 0.5 }
+              - model_name: patient
+                litellm_params: { model: openai/slow, api_base: "{{_upstream.BaseUrl}}", api_key: k, timeout: 30 }
               - model_name: flaky-stream
                 litellm_params: { model: openai/breaks-mid-stream, api_base: "{{_upstream.BaseUrl}}", api_key: k }
               - model_name: nowhere
@@ -176,6 +178,17 @@ public sealed class OpenAICompatibleTests(PostgresFixture postgres) : IAsyncLife
     {
         var error = await (await Chat("nowhere", status: 502)).OpenAIError(502);
         Assert.Equal("api_connection_error", error.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task the_overhead_header_leaves_out_the_time_spent_waiting_for_the_upstream()
+    {
+        var result = await Chat("patient");
+
+        var duration = double.Parse(result.Context.Response.Headers["x-litellm-response-duration-ms"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var overhead = double.Parse(result.Context.Response.Headers["x-litellm-overhead-duration-ms"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(duration >= 3000, $"the upstream took 3 s, the call {duration} ms");
+        Assert.InRange(overhead, 0, duration - 2900);
     }
 
     [Fact]
