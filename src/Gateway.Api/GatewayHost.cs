@@ -75,11 +75,16 @@ public static class GatewayHost
         services.AddSingleton(new EventQueueOptions());
         services.AddSingleton<EventQueue>();
         services.AddSingleton<EventWriter>();
+        services.AddSingleton(GatewayNode.New());
+        services.AddSingleton<OtherNodesSpend>();
+        services.AddSingleton<EventFeed>();
         services.AddMarten(options =>
             {
                 options.Connection(connectionString);
                 options.ConfigureGateway();
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                // Call events name the node that served them (see EventFeed).
+                options.Events.MetadataConfig.HeadersEnabled = true;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
@@ -106,6 +111,8 @@ public static class GatewayHost
         services.AddProblemDetails();
         // After Marten's own hosted services, so on shutdown the writer drains while the store is still up.
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        // The feed notes where the store ends before the loader reads the snapshots, so nothing falls between them.
+        services.AddHostedService(sp => sp.GetRequiredService<EventFeed>());
         services.AddHostedService<AccessLoader>();
         services.AddHostedService<BudgetAlertWriter>();
         services.AddHostedService<BudgetWindowWatcher>();

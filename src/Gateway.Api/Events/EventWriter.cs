@@ -14,6 +14,7 @@ public sealed partial class EventWriter(
     EventQueueOptions options,
     IDocumentStore store,
     IHostApplicationLifetime lifetime,
+    GatewayNode node,
     ILogger<EventWriter> logger) : IHostedService
 {
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
@@ -103,6 +104,7 @@ public sealed partial class EventWriter(
             try
             {
                 await using var session = store.LightweightSession();
+                session.SetHeader(GatewayNode.Header, node.Id.ToString());
                 foreach (var item in batch)
                     session.Events.StartStream(item.StreamId, item.Event);
                 await session.SaveChangesAsync(_abandon.Token);

@@ -1,0 +1,119 @@
+using Gateway.Api.Access;
+using Gateway.Domain.Spend;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Api.Events;
+
+/// <summary>
+/// Follows the event store for what other nodes did: keys, teams, users and customers changed by admin commands
+/// there, and the calls they served (charged here too, so budgets hold across nodes). Polls by sequence number.
+/// A transaction that took a number but has not committed yet leaves a gap; the feed waits for it a little
+/// (<see cref="GapPatience"/>) before it takes the gap as a rolled-back transaction and moves past it.
+/// </summary>
+public sealed partial class EventFeed(
+    IDocumentStore store, AccessRefresh access, OtherNodesSpend spend, GatewayNode node, ILogger<EventFeed> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(3);
+    const int BatchSize = 500;
+
+    long _position;
+    long? _gapAt;
+    DateTime _gapSeenAt;
+
+    /// <summary>The last sequence number this node has taken in.</summary>
+    public long Position => Interlocked.Read(ref _position);
+
+    /// <summary>Starts from the store's end: what came before is in the snapshots and rollups loaded at start-up.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        _position = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
+            .FirstOrDefaultAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    while (await PollAsync(stoppingToken) == BatchSize)
+                    {
+                        // A full batch: more is waiting, read on without pausing.
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPollFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Takes in the events after <see cref="Position"/>, up to the first gap still worth waiting for.</summary>
+    public async Task<int> PollAsync(CancellationToken ct)
+    {
+        IReadOnlyList<IEvent> events;
+        await using (var session = store.QuerySession())
+        {
+            events = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > _position)
+                .OrderBy(e => e.Sequence).Take(BatchSize).ToListAsync(ct);
+        }
+
+        var changed = new Dictionary<Guid, Type>();
+        var taken = 0;
+        foreach (var e in events)
+        {
+            if (e.Sequence != _position + 1 && !GapGivenUp(e.Sequence))
+                break;
+            _gapAt = null;
+            if (AccessRefresh.AggregateOf(e.EventType) is { } aggregate)
+                changed[e.StreamId] = aggregate;
+            else if (e.Data is RequestCompleted call && !FromThisNode(e))
+            {
+                // The call is charged to the teams and budgets as they were when it ran: apply earlier changes first.
+                await access.RefreshAsync(changed, ct);
+                changed.Clear();
+                await spend.RecordAsync(call, ct);
+            }
+            Interlocked.Exchange(ref _position, e.Sequence);
+            taken++;
+        }
+        await access.RefreshAsync(changed, ct);
+        return taken;
+    }
+
+    bool GapGivenUp(long next)
+    {
+        if (_gapAt != _position + 1)
+        {
+            _gapAt = _position + 1;
+            _gapSeenAt = DateTime.UtcNow;
+            return false;
+        }
+        if (DateTime.UtcNow - _gapSeenAt < GapPatience)
+            return false;
+        LogGapSkipped(logger, _position + 1, next - 1);
+        return true;
+    }
+
+    bool FromThisNode(IEvent e) =>
+        e.Headers is { } headers && headers.TryGetValue(GatewayNode.Header, out var value) && value?.ToString() == node.Id.ToString();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the event feed failed; retrying")]
+    static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Events {From}..{To} never committed (rolled back); moving past them")]
+    static partial void LogGapSkipped(ILogger logger, long from, long to);
+}
