@@ -62,6 +62,14 @@ public sealed class DailySpend
     }
 
     public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
+    /// <summary>The row a served call counts in.</summary>
+    public static string IdOf(RequestCompleted e) =>
+        IdFor(DayOf(e.StartedAt), e.KeyHash, e.ModelGroup, e.Model, e.Provider, e.TeamId, e.UserId, e.CustomerId);
+
+    /// <summary>The row a failed call counts in; it has no upstream model.</summary>
+    public static string IdOf(RequestFailed e) =>
+        IdFor(DayOf(e.StartedAt), e.KeyHash, e.ModelGroup, null, e.Provider, e.TeamId, e.UserId, e.CustomerId);
 }
 
 /// <summary>Rolls every recorded call up by day and dimensions. Async, for the exactness DESIGN.md explains.</summary>
@@ -69,10 +77,8 @@ public sealed partial class DailySpendProjection : MultiStreamProjection<DailySp
 {
     public DailySpendProjection()
     {
-        Identity<RequestCompleted>(e => DailySpend.IdFor(DailySpend.DayOf(e.StartedAt), e.KeyHash, e.ModelGroup, e.Model,
-            e.Provider, e.TeamId, e.UserId, e.CustomerId));
-        Identity<RequestFailed>(e => DailySpend.IdFor(DailySpend.DayOf(e.StartedAt), e.KeyHash, e.ModelGroup, null,
-            e.Provider, e.TeamId, e.UserId, e.CustomerId));
+        Identity<RequestCompleted>(DailySpend.IdOf);
+        Identity<RequestFailed>(DailySpend.IdOf);
     }
 
     public void Apply(RequestCompleted e, DailySpend day)

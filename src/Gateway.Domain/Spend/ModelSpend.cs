@@ -14,8 +14,11 @@ public sealed partial class ModelSpendProjection : MultiStreamProjection<ModelSp
     public ModelSpendProjection()
     {
         Identity<RequestCompleted>(e => e.ModelGroup);
-        Identities<RequestFailed>(e => e.DeploymentId is null ? [] : SpendTotals.Of(e.ModelGroup));
+        Identities<RequestFailed>(GroupsOf);
     }
+
+    /// <summary>The group a failed call counts in: none when it failed before a deployment was chosen.</summary>
+    public static IReadOnlyList<string> GroupsOf(RequestFailed e) => e.DeploymentId is null ? [] : SpendTotals.Of(e.ModelGroup);
 
     public void Apply(RequestCompleted e, ModelSpend view) => view.Add(e.Model, e.Cost, e.PromptTokens, e.CompletionTokens, e.At);
 
