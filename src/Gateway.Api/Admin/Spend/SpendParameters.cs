@@ -28,7 +28,13 @@ internal static class SpendParameters
         return null;
     }
 
-    /// <summary>The required day range of the daily reports, both ends included (a timestamp counts as its UTC day).</summary>
+    /// <summary>Reports answer per day; a longer range than this is surely a typo, and would only make a huge answer.</summary>
+    public const int MaxDays = 3660;
+
+    /// <summary>
+    /// The required day range of the daily reports, both ends included (a timestamp counts as its UTC day). LiteLLM
+    /// compares its end date as midnight, which leaves out that day; here the end day is reported whole.
+    /// </summary>
     public static ApiError? Days(IQueryCollection query, out DateOnly from, out DateOnly to)
     {
         from = to = default;
@@ -41,7 +47,30 @@ internal static class SpendParameters
             var day = DateOnly.FromDateTime(at!.Value.UtcDateTime);
             if (name == "start_date") from = day; else to = day;
         }
-        return null;
+        return CheckSpan(from, to);
+    }
+
+    /// <summary>The days a time range [from, to) touches, for reports that count whole days.</summary>
+    public static ApiError? DaysOf(DateTimeOffset from, DateTimeOffset to, out DateOnly first, out DateOnly last)
+    {
+        first = DateOnly.FromDateTime(from.UtcDateTime);
+        last = DateOnly.FromDateTime(to.AddTicks(-1).UtcDateTime);
+        return CheckSpan(first, last);
+    }
+
+    static ApiError? CheckSpan(DateOnly from, DateOnly to) =>
+        to < from ? ApiError.InvalidField("end_date", "must not be before start_date")
+        : to.DayNumber - from.DayNumber >= MaxDays ? ApiError.InvalidField("end_date", $"a report covers at most {MaxDays} days")
+        : null;
+
+    /// <summary><c>true</c> or <c>false</c> (any case), or <paramref name="fallback"/> when absent.</summary>
+    public static ApiError? Flag(IQueryCollection query, string name, bool fallback, out bool value)
+    {
+        var text = query[name].ToString();
+        value = fallback;
+        if (text.Length == 0)
+            return null;
+        return bool.TryParse(text, out value) ? null : ApiError.InvalidField(name, "expected true or false");
     }
 
     /// <summary>A whole number from 1 to <paramref name="max"/>, or <paramref name="fallback"/> when absent.</summary>
