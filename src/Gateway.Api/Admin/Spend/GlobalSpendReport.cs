@@ -98,7 +98,7 @@ public static class GlobalSpendReportEndpoint
         rows.GroupBy(row => row.Date).OrderBy(day => day.Key).Select(day => new Dictionary<string, object>
         {
             // LiteLLM's SQL returns date_trunc('day', startTime): a timestamp at midnight.
-            ["group_by_day"] = day.Key.ToString("yyyy-MM-dd'T'00:00:00'+00:00'", CultureInfo.InvariantCulture),
+            ["group_by_day"] = day.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00+00:00",
             [listName] = day.GroupBy(groupOf)
                 .Select(group => (group.Key, Spend: group.Sum(row => row.Spend), Rows: group))
                 .OrderByDescending(group => group.Spend)
