@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Spend;
@@ -55,18 +54,7 @@ public static class Configuration
         options.Projections.Add<DailySpendProjection>(ProjectionLifecycle.Async);
         options.Projections.Add<SpendLogProjection>(ProjectionLifecycle.Async);
 
-        // The request log's filters are real columns. Each owner column is indexed together with the start time,
-        // so "this key's calls since T" (budgets, /spend/logs newest first) is one index range scan.
-        var logs = options.Schema.For<SpendLog>();
-        logs.Duplicate(log => log.StartTime);
-        foreach (var owner in new Expression<Func<SpendLog, object?>>[]
-                 { log => log.KeyHash, log => log.UserId, log => log.TeamId, log => log.EndUser, log => log.ModelGroup })
-            logs.Duplicate(owner, configure: index => index.Columns = [index.Columns![0], "start_time"], partOfPrimaryKey: false);
-
-        // Reports read a date range, per user for /user/daily/activity (LiteLLM indexes its daily table the same way).
-        options.Schema.For<DailySpend>()
-            .Duplicate(day => day.Date)
-            .Duplicate(day => day.UserId!, configure: index => index.Columns = [index.Columns![0], "date"], partOfPrimaryKey: false);
+        // Their columns and indexes: SpendLog.ConfigureMarten and DailySpend.ConfigureMarten (composite indexes need the mapping).
     }
 
     // Teams, users and customers are named by LiteLLM's string ids; their streams are StreamIds.Team/User/Customer(id),

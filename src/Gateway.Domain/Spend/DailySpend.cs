@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Marten.Events.Projections;
+using Marten.Schema;
 
 namespace Gateway.Domain.Spend;
 
@@ -62,6 +63,21 @@ public sealed class DailySpend
     }
 
     public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
+    /// <summary>
+    /// Reports read a range of days, <c>/user/daily/activity</c> often for one user (LiteLLM indexes its daily table
+    /// the same way). Marten calls this when it maps the type.
+    /// </summary>
+    public static void ConfigureMarten(DocumentMapping mapping)
+    {
+        var days = (DocumentMapping<DailySpend>)mapping;
+        days.Duplicate(d => d.Date);
+        days.Duplicate(d => d.UserId);
+        var user = SpendLog.Column(mapping, nameof(UserId));
+        foreach (var single in mapping.Indexes.OfType<DocumentIndex>().Where(i => i.Columns.SequenceEqual([user])).ToList())
+            mapping.Indexes.Remove(single);
+        mapping.Indexes.Add(new DocumentIndex(mapping, user, SpendLog.Column(mapping, nameof(Date))));
+    }
 
     /// <summary>The row a served call counts in.</summary>
     public static string IdOf(RequestCompleted e) =>

@@ -1,5 +1,7 @@
+using System.Linq.Expressions;
 using JasperFx.Events;
 using Marten.Events.Projections;
+using Marten.Schema;
 
 namespace Gateway.Domain.Spend;
 
@@ -72,6 +74,33 @@ public sealed class SpendLog
     /// daemon's mark and reads the events after it, so a sum is exact however far behind the projection is.
     /// </summary>
     public long Sequence { get; set; }
+
+    /// <summary>
+    /// The table's filter columns and indexes. Marten calls this when it maps the type (its convention for what the
+    /// registry cannot express): each owner is a real column indexed together with the start time, so "this key's calls
+    /// since T" (<see cref="SpendSince"/>, <c>/spend/logs</c> newest first) is one index range scan.
+    /// </summary>
+    public static void ConfigureMarten(DocumentMapping mapping)
+    {
+        var log = (DocumentMapping<SpendLog>)mapping;
+        Expression<Func<SpendLog, object?>>[] owners = [l => l.KeyHash, l => l.UserId, l => l.TeamId, l => l.EndUser, l => l.ModelGroup];
+        log.Duplicate(l => l.StartTime);
+        foreach (var owner in owners)
+            log.Duplicate(owner);
+
+        var start = Column(mapping, nameof(StartTime));
+        foreach (var owner in (ReadOnlySpan<string>)[nameof(KeyHash), nameof(UserId), nameof(TeamId), nameof(EndUser), nameof(ModelGroup)])
+        {
+            // Duplicate indexes the owner alone; (owner, start_time) serves every query that one would.
+            var column = Column(mapping, owner);
+            foreach (var single in mapping.Indexes.OfType<DocumentIndex>().Where(i => i.Columns.SequenceEqual([column])).ToList())
+                mapping.Indexes.Remove(single);
+            mapping.Indexes.Add(new DocumentIndex(mapping, column, start));
+        }
+    }
+
+    internal static string Column(DocumentMapping mapping, string member) =>
+        mapping.DuplicatedFields.Single(f => f.Members[^1].Name == member).ColumnName;
 }
 
 /// <summary>
