@@ -19,8 +19,10 @@ public sealed record SpendFilter(
 /// while the async daemon is behind: the request log (<see cref="SpendLog"/>) is read up to the sequence number the
 /// daemon has processed, and the <see cref="RequestCompleted"/>/<see cref="RequestFailed"/> events after it are summed
 /// from the event table. Both halves are one SQL statement, so they see one snapshot: nothing is counted twice or
-/// missed when the daemon moves on meanwhile. The log half is an index range scan on (owner, start_time); the event
-/// half scans only the tail the daemon has not reached yet (by primary key).
+/// missed when the daemon moves on meanwhile (and a log row counts only if its own event is at or below the mark, in
+/// case rows and mark were ever committed apart). A rebuild resets the mark, so the sum then reads the events alone.
+/// The log half is an index range scan on (owner, start_time); the event half scans only the tail the daemon has not
+/// reached yet (by primary key). "Since" compares the call's start, as the request log and LiteLLM's reports do.
 /// </summary>
 public static class SpendSince
 {
