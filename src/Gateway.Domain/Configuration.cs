@@ -57,6 +57,14 @@ public static class Configuration
         options.Events.AddEventType<RequestCompleted>();
         options.Events.AddEventType<RequestFailed>();
         options.Projections.Add<KeySpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<TeamSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<UserSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<CustomerSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<ModelSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<DailySpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<SpendLogProjection>(ProjectionLifecycle.Async);
+
+        // Their columns and indexes: SpendLog.ConfigureMarten and DailySpend.ConfigureMarten (composite indexes need the mapping).
     }
 
     // Teams, users and customers are named by LiteLLM's string ids; their streams are StreamIds.Team/User/Customer(id),
