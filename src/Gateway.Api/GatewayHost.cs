@@ -54,6 +54,7 @@ public static class GatewayHost
         services.AddSingleton<IBudgetAlertSink>(sp => sp.GetRequiredService<BudgetAlerts>());
         services.AddSingleton(sp => new BudgetLedger(sp.GetRequiredService<IBudgetAlertSink>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<BudgetSeeder>();
         services.AddSingleton<KeyDirectory>();
         services.AddSingleton<Roster>();
         services.AddSingleton<AccessRefresh>();

@@ -12,7 +12,7 @@ namespace Gateway.Api.Keys;
 /// key read model (the key may have been issued on another node) and the answer is kept, a negative one only briefly
 /// so a key issued elsewhere starts working within seconds. Admin commands on this node update it at once.
 /// </summary>
-public sealed class KeyDirectory(IDocumentStore store, BudgetLedger ledger, TimeProvider time)
+public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, TimeProvider time)
 {
     /// <summary>How long "no such key" is believed; bounds how late a key issued on another node is seen.</summary>
     public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(5);
@@ -62,14 +62,9 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetLedger ledger, Time
             .ToListAsync();
         var key = found.Count == 0 ? null : found.MaxBy(k => k.UpdatedAt);
 
-        // A key first seen on this node brings its spend so far into the budget ledger. Only lifetime budgets can be
-        // seeded from the lifetime rollup; windowed spend per key is future work (see the issue notes).
-        if (key is { BudgetDuration: null })
-        {
-            var spend = await session.LoadAsync<KeySpend>(key.KeyHash);
-            if (spend is not null)
-                ledger.Seed(BudgetScope.ForKey(key.KeyHash), spend.Spend);
-        }
+        // A key first seen on this node brings its spend so far (this window's, for a windowed budget) into the ledger.
+        if (key is not null)
+            await seeder.SeedAsync(BudgetSeeder.For(key, time.GetUtcNow()), CancellationToken.None);
         return key;
     }
 }

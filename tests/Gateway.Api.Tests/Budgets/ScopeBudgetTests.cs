@@ -128,4 +128,25 @@ public sealed class ScopeBudgetTests(PostgresFixture postgres) : FreshGateway(po
         for (var i = 0; i < 3; i++)
             Assert.Equal(200, (await Chat(key)).Context.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task team_user_and_end_user_info_show_the_spend_their_calls_were_charged()
+    {
+        await Admin("/team/new", new { team_id = "t", max_budget = 100, budget_duration = "30d" });
+        await Admin("/user/new", new { user_id = "u" });
+        await Admin("/customer/new", new { user_id = "c" });
+        var (key, _) = await Host.IssuedKey(k => k with { TeamId = "t", UserId = "u" });
+
+        var charged = 0m;
+        for (var i = 0; i < 3; i++)
+            charged += Cost(await Chat(key, user: "c"));
+        await Host.EventsPersisted();
+
+        var team = (await Send(s => s.Get.Url("/team/info?team_id=t"), 200)).GetProperty("team_info");
+        Assert.Equal(charged, team.GetProperty("spend").GetDecimal());
+        Assert.True(team.GetProperty("budget_reset_at").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(29));
+        Assert.Equal(charged, (await Send(s => s.Get.Url("/user/info?user_id=u"), 200)).GetProperty("user_info").GetProperty("spend").GetDecimal());
+        Assert.Equal(charged, (await Send(s => s.Get.Url("/customer/info?end_user_id=c"), 200)).GetProperty("spend").GetDecimal());
+        Assert.Equal(charged, Assert.Single((await Send(s => s.Get.Url("/team/list"), 200)).EnumerateArray()).GetProperty("spend").GetDecimal());
+    }
 }

@@ -91,7 +91,7 @@ public static class CustomerRoutes
     }
 
     [WolverineGet("/customer/info")]
-    public static async Task<IResult> Get(string? end_user_id, Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string? end_user_id, Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
@@ -100,17 +100,24 @@ public static class CustomerRoutes
         var customer = await session.LoadAsync<Customer>(StreamIds.Customer(end_user_id), ct);
         return customer is null || customer.Deleted
             ? new ApiError(404, "not_found_error", $"Customer not found: {end_user_id}", "end_user_id", "404").AsResult()
-            : Results.Json(Info(customer));
+            : Results.Json(await WithSpendAsync(customer, session, time.GetUtcNow(), ct));
     }
 
     [WolverineGet("/customer/list")]
-    public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         var customers = await session.Query<Customer>().Where(c => !c.Deleted).OrderBy(c => c.CreatedAt).ToListAsync(ct);
-        return Results.Json(customers.Select(Info));
+        var now = time.GetUtcNow();
+        var infos = new List<Dictionary<string, object?>>(customers.Count);
+        foreach (var customer in customers)
+            infos.Add(await WithSpendAsync(customer, session, now, ct));
+        return Results.Json(infos);
     }
+
+    static Task<Dictionary<string, object?>> WithSpendAsync(Customer customer, IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
+        Info(customer).WithSpendAsync(session, AdminSpend.Customer(customer.CustomerId), customer.CurrentBudgetWindow(now), ct);
 
     [WolverinePost("/customer/block")]
     public static Task<IResult> Block(CustomerIdsRequest request, Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct) =>

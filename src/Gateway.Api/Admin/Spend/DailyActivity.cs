@@ -27,7 +27,7 @@ public static class DailyActivityEndpoint
     [WolverineGet("/user/daily/activity")]
     public static async Task<IResult> Get(Caller caller, IQuerySession session, HttpRequest request, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
 
         var query = request.Query;

@@ -30,7 +30,7 @@ public static class GlobalSpendReportEndpoint
     [WolverineGet("/global/spend/report")]
     public static async Task<IResult> Get(Caller caller, IQuerySession session, HttpRequest request, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
 
         var query = request.Query;

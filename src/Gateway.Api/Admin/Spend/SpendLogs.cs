@@ -25,7 +25,7 @@ public static class SpendLogsEndpoint
     [WolverineGet("/spend/logs")]
     public static async Task<IResult> Get(Caller caller, IQuerySession session, HttpRequest request, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
+        if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
 
         var query = request.Query;

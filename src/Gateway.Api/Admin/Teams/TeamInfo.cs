@@ -11,7 +11,7 @@ namespace Gateway.Api.Admin.Teams;
 public static class TeamInfoEndpoint
 {
     [WolverineGet("/team/info")]
-    public static async Task<IResult> Get(string? team_id, Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string? team_id, Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
@@ -25,18 +25,25 @@ public static class TeamInfoEndpoint
         return Results.Json(new
         {
             team_id = team.TeamId,
-            team_info = TeamCommands.Info(team),
+            team_info = await WithSpendAsync(team, session, time.GetUtcNow(), ct),
             keys = await TeamCommands.KeysOf(session, team.TeamId, ct),
             team_memberships = team.Members.Select(m => new { user_id = m.UserId, team_id = team.TeamId, role = m.Role, max_budget_in_team = m.MaxBudgetInTeam }),
         });
     }
 
     [WolverineGet("/team/list")]
-    public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         var teams = await session.Query<Team>().Where(t => !t.Deleted).OrderBy(t => t.CreatedAt).ToListAsync(ct);
-        return Results.Json(teams.Select(TeamCommands.Info));
+        var now = time.GetUtcNow();
+        var infos = new List<Dictionary<string, object?>>(teams.Count);
+        foreach (var team in teams)
+            infos.Add(await WithSpendAsync(team, session, now, ct));
+        return Results.Json(infos);
     }
+
+    static Task<Dictionary<string, object?>> WithSpendAsync(Team team, IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
+        TeamCommands.Info(team).WithSpendAsync(session, AdminSpend.Team(team.TeamId), team.CurrentBudgetWindow(now), ct);
 }

@@ -88,7 +88,7 @@ public static class UserRoutes
     }
 
     [WolverineGet("/user/info")]
-    public static async Task<IResult> Get(string? user_id, Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string? user_id, Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
@@ -99,17 +99,24 @@ public static class UserRoutes
             return new ApiError(404, "not_found_error", $"User not found: {user_id}", "user_id", "404").AsResult();
 
         var keys = await session.Query<VirtualKey>().Where(k => k.UserId == user_id && !k.Revoked).ToListAsync(ct);
-        return Results.Json(new { user_id = user.UserId, user_info = Info(user), keys = keys.Select(KeyView.Info) });
+        return Results.Json(new { user_id = user.UserId, user_info = await WithSpendAsync(user, session, time.GetUtcNow(), ct), keys = keys.Select(KeyView.Info) });
     }
 
     [WolverineGet("/user/list")]
-    public static async Task<IResult> List(Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
         var users = await session.Query<PortalUser>().Where(u => !u.Deleted).OrderBy(u => u.CreatedAt).ToListAsync(ct);
-        return Results.Json(new { users = users.Select(Info), total = users.Count });
+        var now = time.GetUtcNow();
+        var infos = new List<Dictionary<string, object?>>(users.Count);
+        foreach (var user in users)
+            infos.Add(await WithSpendAsync(user, session, now, ct));
+        return Results.Json(new { users = infos, total = users.Count });
     }
+
+    static Task<Dictionary<string, object?>> WithSpendAsync(PortalUser user, IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
+        Info(user).WithSpendAsync(session, AdminSpend.User(user.UserId), user.CurrentBudgetWindow(now), ct);
 
     [WolverinePost("/user/delete")]
     public static async Task<IResult> Delete(DeleteUsersRequest request, Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct)
