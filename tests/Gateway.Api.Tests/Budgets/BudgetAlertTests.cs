@@ -53,13 +53,10 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
         return (key, KeyPlaintext.Hash(key));
     }
 
-    static decimal Cost(IScenarioResult result) =>
-        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, System.Globalization.CultureInfo.InvariantCulture);
-
     [Fact]
     public async Task crossing_soft_and_hard_budgets_is_recorded_once_and_each_webhook_arrives_once_through_retries()
     {
-        var oneCall = Cost(await _host.Chat(GatewayTestHost.MasterKey));
+        var oneCall = (await _host.Chat(GatewayTestHost.MasterKey)).ResponseCost();
         var (key, hash) = await GenerateKey(new { max_budget = oneCall * 1.5m, soft_budget = oneCall * 0.5m, key_alias = "ci-bot" });
 
         Assert.Equal(200, (await _host.Chat(key)).Context.Response.StatusCode);
@@ -90,7 +87,7 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task a_windowed_budget_resets_when_the_clock_passes_the_window_and_the_reset_is_recorded()
     {
-        var oneCall = Cost(await _host.Chat(GatewayTestHost.MasterKey));
+        var oneCall = (await _host.Chat(GatewayTestHost.MasterKey)).ResponseCost();
         var (key, hash) = await GenerateKey(new { max_budget = oneCall * 1.5m, budget_duration = "30s" });
 
         Assert.Equal(200, (await _host.Chat(key)).Context.Response.StatusCode);
@@ -102,7 +99,7 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
 
         var again = await _host.Chat(key);
         Assert.Equal(200, again.Context.Response.StatusCode);
-        Assert.Equal(Cost(again), decimal.Parse(again.Context.Response.Headers["x-litellm-key-spend"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(again.ResponseCost(), decimal.Parse(again.Context.Response.Headers["x-litellm-key-spend"]!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(400, (await _host.Chat(key)).Context.Response.StatusCode);
 
         // A second window's exhaustion is a second alert; the first window's alert is not repeated.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Alba;
 
@@ -28,8 +27,7 @@ public abstract class FreshGateway(PostgresFixture postgres) : IAsyncLifetime
     protected Task<IScenarioResult> Chat(string key, string? user = null, string model = "mock-gpt") => Host.Chat(key, user, model);
 
     /// <summary>What the gateway charged for a call, from its x-litellm-response-cost header.</summary>
-    protected static decimal Cost(IScenarioResult result) =>
-        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, CultureInfo.InvariantCulture);
+    protected static decimal Cost(IScenarioResult result) => result.ResponseCost();
 
     /// <summary>The config.yaml the gateway starts with; none (the built-in mock models) unless a test class says.</summary>
     protected virtual string? ConfigYaml => null;

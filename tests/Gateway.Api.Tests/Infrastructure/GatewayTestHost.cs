@@ -77,6 +77,21 @@ public static class GatewayTestHost
         s.IgnoreStatusCode();
     });
 
+    /// <summary>What the gateway charged for a call, from its x-litellm-response-cost header.</summary>
+    public static decimal ResponseCost(this IScenarioResult result) =>
+        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Posts an admin command with the master key; the JSON answer (the command must succeed).</summary>
+    public static async Task<System.Text.Json.JsonElement> AdminPost(this IAlbaHost host, string url, object body)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(url);
+            s.WithMasterKey();
+        });
+        return System.Text.Json.JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone();
+    }
+
     public static void WithMasterKey(this Scenario scenario) =>
         scenario.WithRequestHeader("Authorization", $"Bearer {MasterKey}");
 }

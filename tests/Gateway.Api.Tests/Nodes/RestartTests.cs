@@ -10,19 +10,6 @@ namespace Gateway.Api.Tests.Nodes;
 /// <summary>Budgets remember what was spent before this node started, or before the budget existed.</summary>
 public sealed class RestartTests(PostgresFixture postgres)
 {
-    static async Task<JsonElement> Admin(IAlbaHost node, string url, object body)
-    {
-        var result = await node.Scenario(s =>
-        {
-            s.Post.Json(body).ToUrl(url);
-            s.WithMasterKey();
-        });
-        return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone();
-    }
-
-    static decimal Cost(IScenarioResult result) =>
-        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, System.Globalization.CultureInfo.InvariantCulture);
-
     [Fact]
     public async Task after_a_restart_team_user_end_user_and_windowed_key_budgets_still_count_earlier_calls()
     {
@@ -31,13 +18,13 @@ public sealed class RestartTests(PostgresFixture postgres)
         decimal oneCall;
         await using (var before = await GatewayTestHost.StartAsync(postgres, settings: settings))
         {
-            oneCall = Cost(await before.Chat(GatewayTestHost.MasterKey));
-            await Admin(before, "/team/new", new { team_id = "t", max_budget = oneCall * 1.5m, budget_duration = "30d" });
-            await Admin(before, "/user/new", new { user_id = "u", max_budget = oneCall * 1.5m });
-            await Admin(before, "/customer/new", new { user_id = "c", max_budget = oneCall * 1.5m });
-            teamKey = (await Admin(before, "/key/generate", new { team_id = "t" })).GetProperty("key").GetString()!;
-            userKey = (await Admin(before, "/key/generate", new { user_id = "u" })).GetProperty("key").GetString()!;
-            windowedKey = (await Admin(before, "/key/generate", new { max_budget = oneCall * 1.5m, budget_duration = "1d" })).GetProperty("key").GetString()!;
+            oneCall = (await before.Chat(GatewayTestHost.MasterKey)).ResponseCost();
+            await before.AdminPost("/team/new", new { team_id = "t", max_budget = oneCall * 1.5m, budget_duration = "30d" });
+            await before.AdminPost("/user/new", new { user_id = "u", max_budget = oneCall * 1.5m });
+            await before.AdminPost("/customer/new", new { user_id = "c", max_budget = oneCall * 1.5m });
+            teamKey = (await before.AdminPost("/key/generate", new { team_id = "t" })).GetProperty("key").GetString()!;
+            userKey = (await before.AdminPost("/key/generate", new { user_id = "u" })).GetProperty("key").GetString()!;
+            windowedKey = (await before.AdminPost("/key/generate", new { max_budget = oneCall * 1.5m, budget_duration = "1d" })).GetProperty("key").GetString()!;
 
             Assert.Equal(200, (await before.Chat(teamKey)).Context.Response.StatusCode);
             Assert.Equal(200, (await before.Chat(userKey)).Context.Response.StatusCode);
@@ -57,14 +44,14 @@ public sealed class RestartTests(PostgresFixture postgres)
     public async Task a_budget_given_to_a_team_later_counts_what_the_team_spent_before()
     {
         await using var host = await GatewayTestHost.StartAsync(postgres);
-        var oneCall = Cost(await host.Chat(GatewayTestHost.MasterKey));
-        await Admin(host, "/team/new", new { team_id = "late" });
-        var key = (await Admin(host, "/key/generate", new { team_id = "late" })).GetProperty("key").GetString()!;
+        var oneCall = (await host.Chat(GatewayTestHost.MasterKey)).ResponseCost();
+        await host.AdminPost("/team/new", new { team_id = "late" });
+        var key = (await host.AdminPost("/key/generate", new { team_id = "late" })).GetProperty("key").GetString()!;
         Assert.Equal(200, (await host.Chat(key)).Context.Response.StatusCode);
         Assert.Equal(200, (await host.Chat(key)).Context.Response.StatusCode);
         await host.EventsPersisted();
 
-        await Admin(host, "/team/update", new { team_id = "late", max_budget = oneCall * 2.5m });
+        await host.AdminPost("/team/update", new { team_id = "late", max_budget = oneCall * 2.5m });
         var ledger = host.Services.GetRequiredService<BudgetLedger>();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (ledger.Spent(BudgetScope.ForTeam("late")) < 2 * oneCall)

@@ -33,19 +33,6 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
-    static async Task<JsonElement> Admin(IAlbaHost node, string url, object body)
-    {
-        var result = await node.Scenario(s =>
-        {
-            s.Post.Json(body).ToUrl(url);
-            s.WithMasterKey();
-        });
-        return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone();
-    }
-
-    static decimal Cost(IScenarioResult result) =>
-        decimal.Parse(result.Context.Response.Headers["x-litellm-response-cost"]!, System.Globalization.CultureInfo.InvariantCulture);
-
     static async Task Eventually(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -61,9 +48,9 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task a_team_budget_holds_across_both_nodes()
     {
-        var oneCall = Cost(await _a.Chat(GatewayTestHost.MasterKey));
-        await Admin(_a, "/team/new", new { team_id = "shared", max_budget = oneCall * 2.5m });
-        var key = (await Admin(_a, "/key/generate", new { team_id = "shared" })).GetProperty("key").GetString()!;
+        var oneCall = (await _a.Chat(GatewayTestHost.MasterKey)).ResponseCost();
+        await _a.AdminPost("/team/new", new { team_id = "shared", max_budget = oneCall * 2.5m });
+        var key = (await _a.AdminPost("/key/generate", new { team_id = "shared" })).GetProperty("key").GetString()!;
         var team = BudgetScope.ForTeam("shared");
 
         Assert.Equal(200, (await _a.Chat(key)).Context.Response.StatusCode);
@@ -82,17 +69,17 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task blocking_a_key_or_a_team_on_one_node_stops_it_on_the_other()
     {
-        await Admin(_a, "/team/new", new { team_id = "ops" });
-        var key = (await Admin(_a, "/key/generate", new { team_id = "ops" })).GetProperty("key").GetString()!;
+        await _a.AdminPost("/team/new", new { team_id = "ops" });
+        var key = (await _a.AdminPost("/key/generate", new { team_id = "ops" })).GetProperty("key").GetString()!;
         Assert.Equal(200, (await _b.Chat(key)).Context.Response.StatusCode);
 
-        await Admin(_a, "/key/block", new { key });
+        await _a.AdminPost("/key/block", new { key });
         await Eventually(async () => (await _b.Chat(key)).Context.Response.StatusCode == 401, "node B refusing the blocked key");
 
-        await Admin(_b, "/key/unblock", new { key });
+        await _b.AdminPost("/key/unblock", new { key });
         await Eventually(async () => (await _a.Chat(key)).Context.Response.StatusCode == 200, "node A accepting the unblocked key");
 
-        await Admin(_b, "/team/block", new { team_id = "ops" });
+        await _b.AdminPost("/team/block", new { team_id = "ops" });
         await Eventually(async () => (await _a.Chat(key)).Context.Response.StatusCode == 401, "node A refusing the blocked team's key");
     }
 
@@ -102,15 +89,15 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         var key = KeyPlaintext.Generate();
         Assert.Equal(401, (await _b.Chat(key)).Context.Response.StatusCode);
 
-        await Admin(_a, "/key/generate", new { key });
+        await _a.AdminPost("/key/generate", new { key });
         await Eventually(async () => (await _b.Chat(key)).Context.Response.StatusCode == 200, "node B accepting the new key");
     }
 
     [Fact]
     public async Task the_feed_moves_past_a_sequence_number_that_never_commits()
     {
-        await Admin(_a, "/team/new", new { team_id = "gap" });
-        var key = (await Admin(_a, "/key/generate", new { team_id = "gap" })).GetProperty("key").GetString()!;
+        await _a.AdminPost("/team/new", new { team_id = "gap" });
+        var key = (await _a.AdminPost("/key/generate", new { team_id = "gap" })).GetProperty("key").GetString()!;
         Assert.Equal(200, (await _b.Chat(key)).Context.Response.StatusCode);
 
         // A transaction that took a sequence number and rolled back leaves a hole the feed must not wait on for ever.
@@ -120,7 +107,7 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
             await using var command = new Npgsql.NpgsqlCommand($"select nextval('{Gateway.Domain.Configuration.SchemaName}.mt_events_sequence')", connection);
             await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
         }
-        await Admin(_a, "/team/block", new { team_id = "gap" });
+        await _a.AdminPost("/team/block", new { team_id = "gap" });
 
         await Eventually(async () => (await _b.Chat(key)).Context.Response.StatusCode == 401, "node B refusing the blocked team's key");
     }
