@@ -51,7 +51,6 @@ public sealed class BedrockProvider(UpstreamClients clients, long maxResponseByt
             Content = new ByteArrayContent(translation.Body),
         };
         message.Content.Headers.ContentType = Json;
-        message.Headers.Accept.ParseAdd(request.Stream ? "application/vnd.amazon.eventstream" : "application/json");
         Authorize(message, uri, translation.Body, target, DateTimeOffset.UtcNow);
 
         var timeout = request.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout;

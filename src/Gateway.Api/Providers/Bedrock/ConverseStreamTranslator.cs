@@ -27,11 +27,10 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
         switch (eventType)
         {
             case "messageStart":
-                Delta(static w =>
-                {
-                    w.WriteString("role", "assistant");
-                    w.WriteString("content", "");
-                });
+                var writer = BeginDelta();
+                writer.WriteString("role", "assistant");
+                writer.WriteString("content", "");
+                EndDelta(writer);
                 return true;
             case "contentBlockStart":
                 return ContentBlockStart(payload);
@@ -64,21 +63,19 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
 
         var index = _toolIndexByBlock.Count;
         _toolIndexByBlock[block] = index;
-        var toolUseId = toolUse.GetProperty("toolUseId").GetString();
-        Delta(w =>
-        {
-            w.WriteStartArray("tool_calls");
-            w.WriteStartObject();
-            w.WriteNumber("index", index);
-            w.WriteString("id", toolUseId);
-            w.WriteString("type", "function");
-            w.WriteStartObject("function");
-            w.WriteString("name", name);
-            w.WriteString("arguments", "");
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-        });
+        var writer = BeginDelta();
+        writer.WriteStartArray("tool_calls");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", index);
+        writer.WriteString("id", toolUse.GetProperty("toolUseId").GetString());
+        writer.WriteString("type", "function");
+        writer.WriteStartObject("function");
+        writer.WriteString("name", name);
+        writer.WriteString("arguments", "");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        EndDelta(writer);
         return true;
     }
 
@@ -92,39 +89,41 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
 
         if (delta.TryGetProperty("text", out var text))
         {
-            var value = text.GetString();
-            Delta(w => w.WriteString("content", value));
+            var writer = BeginDelta();
+            writer.WriteString("content", text.GetString());
+            EndDelta(writer);
             return true;
         }
 
         if (delta.TryGetProperty("toolUse", out var toolUse) && toolUse.TryGetProperty("input", out var input))
         {
-            var fragment = input.GetString();
             if (block == _jsonBlock)
             {
-                Delta(w => w.WriteString("content", fragment));
+                var json = BeginDelta();
+                json.WriteString("content", input.GetString());
+                EndDelta(json);
                 return true;
             }
             if (!_toolIndexByBlock.TryGetValue(block, out var index))
                 return false; // arguments for a block that never started: nothing to attach them to
-            Delta(w =>
-            {
-                w.WriteStartArray("tool_calls");
-                w.WriteStartObject();
-                w.WriteNumber("index", index);
-                w.WriteStartObject("function");
-                w.WriteString("arguments", fragment);
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndArray();
-            });
+            var writer = BeginDelta();
+            writer.WriteStartArray("tool_calls");
+            writer.WriteStartObject();
+            writer.WriteNumber("index", index);
+            writer.WriteStartObject("function");
+            writer.WriteString("arguments", input.GetString());
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            EndDelta(writer);
             return true;
         }
 
         if (delta.TryGetProperty("reasoningContent", out var reasoning) && reasoning.TryGetProperty("text", out var thought))
         {
-            var value = thought.GetString();
-            Delta(w => w.WriteString("reasoning_content", value));
+            var writer = BeginDelta();
+            writer.WriteString("reasoning_content", thought.GetString());
+            EndDelta(writer);
             return true;
         }
         return false;
@@ -135,7 +134,7 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
         using var document = JsonDocument.Parse(payload);
         var stopReason = document.RootElement.TryGetProperty("stopReason", out var reason) ? reason.GetString() : null;
         var finishReason = _answeredAsJson && _toolIndexByBlock.Count == 0 ? "stop" : ConverseStopReason.ToFinishReason(stopReason);
-        Delta(static _ => { }, finishReason);
+        EndDelta(BeginDelta(), finishReason);
         return true;
     }
 
@@ -154,14 +153,19 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
         return true;
     }
 
-    void Delta(Action<Utf8JsonWriter> writeDelta, string? finishReason = null)
+    /// <summary>Starts a chunk with one choice and leaves the writer inside its <c>delta</c> object.</summary>
+    Utf8JsonWriter BeginDelta()
     {
         var writer = Begin();
         writer.WriteStartArray("choices");
         writer.WriteStartObject();
         writer.WriteNumber("index", 0);
         writer.WriteStartObject("delta");
-        writeDelta(writer);
+        return writer;
+    }
+
+    void EndDelta(Utf8JsonWriter writer, string? finishReason = null)
+    {
         writer.WriteEndObject();
         if (finishReason is null)
             writer.WriteNull("finish_reason");

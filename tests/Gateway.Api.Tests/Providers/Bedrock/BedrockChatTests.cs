@@ -61,6 +61,16 @@ public sealed class BedrockChatTests(PostgresFixture postgres) : BedrockGateway(
     }
 
     [Fact]
+    public async Task an_inference_profile_arn_travels_percent_encoded_as_one_path_segment_and_is_signed_so()
+    {
+        await ChatJson("claude-arn");
+        var sent = SingleRequest();
+        Assert.Equal(InferenceProfileArn, sent.ModelId);
+        Assert.Equal("/model/arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012%3Ainference-profile%2Feu.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse",
+            sent.RawPath);
+    }
+
+    [Fact]
     public async Task credentials_and_region_come_from_the_standard_aws_environment_variables_when_config_has_none()
     {
         await ChatJson("claude-env");

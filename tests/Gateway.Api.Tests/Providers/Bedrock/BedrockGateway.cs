@@ -32,6 +32,7 @@ public abstract class BedrockGateway(PostgresFixture postgres) : IAsyncLifetime
         var yaml = "model_list:\n" + string.Join("\n",
             Signed("claude", FakeBedrock.Model),
             Signed("claude-lenient", FakeBedrock.Model, "drop_params: true"),
+            Signed("claude-arn", InferenceProfileArn),
             Signed("claude-us", FakeBedrock.Model).Replace($"aws_region_name: {FakeBedrock.Region}", "aws_region_name: us-east-1"),
             Signed("claude-wrong-secret", FakeBedrock.Model).Replace("os.environ/FAKE_AWS_SECRET", "not-the-secret"),
             $$"""
@@ -64,6 +65,9 @@ public abstract class BedrockGateway(PostgresFixture postgres) : IAsyncLifetime
             ["AWS_REGION"] = FakeBedrock.Region,
         });
     }
+
+    protected const string InferenceProfileArn =
+        "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-5-sonnet-20240620-v1:0";
 
     /// <summary>Model groups named after the fake's scenarios: model id <c>fake.{name}-v1:0</c>.</summary>
     static readonly string[] Scenarios =

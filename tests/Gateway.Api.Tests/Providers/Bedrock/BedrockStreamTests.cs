@@ -36,7 +36,7 @@ public sealed class BedrockStreamTests(PostgresFixture postgres) : BedrockGatewa
 
         var sent = SingleRequest();
         Assert.Equal("/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse-stream", sent.RawPath);
-        Assert.Equal("application/vnd.amazon.eventstream", sent.Headers["accept"]);
+        Assert.Equal("application/json", sent.Headers["content-type"]);
 
         Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
         Assert.Single(chunks.Select(c => c.GetProperty("id").GetString()).Distinct());
