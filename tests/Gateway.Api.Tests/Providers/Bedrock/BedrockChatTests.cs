@@ -46,6 +46,7 @@ public sealed class BedrockChatTests(PostgresFixture postgres) : BedrockGateway(
         Assert.Equal((18, 7, 4), (e.PromptTokens, e.CompletionTokens, e.CachedTokens));
         Assert.Equal("bedrock", e.Provider);
         Assert.False(e.UsageEstimated);
+        Assert.Equal(18 * 0.000003m + 7 * 0.000015m, e.Cost);
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public abstract class BedrockGateway(PostgresFixture postgres) : IAsyncLifetime
             """;
 
         var yaml = "model_list:\n" + string.Join("\n",
-            Signed("claude", FakeBedrock.Model),
+            // The built-in price sheet has no Bedrock entries yet: this deployment prices itself.
+            Signed("claude", FakeBedrock.Model, "input_cost_per_token: 0.000003\n      output_cost_per_token: 0.000015"),
             Signed("claude-lenient", FakeBedrock.Model, "drop_params: true"),
             Signed("claude-arn", InferenceProfileArn),
             Signed("claude-us", FakeBedrock.Model).Replace($"aws_region_name: {FakeBedrock.Region}", "aws_region_name: us-east-1"),

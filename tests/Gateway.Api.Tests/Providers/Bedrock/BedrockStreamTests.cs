@@ -64,6 +64,7 @@ public sealed class BedrockStreamTests(PostgresFixture postgres) : BedrockGatewa
         Assert.True(e.Stream);
         Assert.False(e.UsageEstimated);
         Assert.Equal((18, 7, 4), (e.PromptTokens, e.CompletionTokens, e.CachedTokens));
+        Assert.Equal(18 * 0.000003m + 7 * 0.000015m, e.Cost);
     }
 
     [Fact]
