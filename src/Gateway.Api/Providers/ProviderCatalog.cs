@@ -1,3 +1,4 @@
+using Gateway.Api.Providers.Bedrock;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.OpenAICompatible;
 
@@ -14,10 +15,13 @@ public sealed class ProviderCatalog
 {
     readonly Dictionary<string, ProviderPreset> _presets = new(StringComparer.OrdinalIgnoreCase);
 
-    public ProviderCatalog(UpstreamClients clients, long maxResponseBytes)
+    public ProviderCatalog(UpstreamClients clients, long maxResponseBytes, Func<string, string?>? environment = null)
     {
         var openAI = new OpenAICompatibleProvider(clients, maxResponseBytes);
         Add(new ProviderPreset("mock", new MockProvider(), null, [], []));
+        // Bedrock reads its AWS settings (keys, region, API key) itself: which one applies depends on the others.
+        Add(new ProviderPreset("bedrock", new BedrockProvider(clients, maxResponseBytes, environment ?? Environment.GetEnvironmentVariable),
+            BedrockProvider.RegionalEndpoint, [], []));
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
         OpenAICompatible("custom_openai", null, ["OPENAI_API_KEY"], ["OPENAI_API_BASE"]);
