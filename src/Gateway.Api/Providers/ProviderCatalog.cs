@@ -1,3 +1,4 @@
+using Gateway.Api.Providers.Anthropic;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.OpenAICompatible;
 
@@ -18,6 +19,7 @@ public sealed class ProviderCatalog
     {
         var openAI = new OpenAICompatibleProvider(clients, maxResponseBytes);
         Add(new ProviderPreset("mock", new MockProvider(), null, [], []));
+        Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
         OpenAICompatible("custom_openai", null, ["OPENAI_API_KEY"], ["OPENAI_API_BASE"]);

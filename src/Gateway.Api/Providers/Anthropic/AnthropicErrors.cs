@@ -7,7 +7,9 @@ namespace Gateway.Api.Providers.Anthropic;
 /// Anthropic's errors (<c>{"type":"error","error":{"type","message"}}</c>, as a response or a stream event) as the
 /// gateway's errors, the way LiteLLM maps them: a prompt that is too long becomes a context-window error (400 with
 /// <c>context_length_exceeded</c>, and LiteLLM's exception name in the message so its SDK re-raises it), 413 becomes a
-/// 400, overloaded (529) becomes a 500 and Anthropic's 504 a timeout. Anthropic's own error type is kept.
+/// 400 and Anthropic's 504 a timeout. Overloaded (529, a status no HTTP client knows) becomes a 503: LiteLLM raises an
+/// InternalServerError (500) there, but 503 says what it is, "try again shortly", and every client retries it.
+/// Anthropic's own error type is kept.
 /// </summary>
 public static class AnthropicErrors
 {
@@ -43,7 +45,7 @@ public static class AnthropicErrors
         var mapped = status switch
         {
             413 => 400,
-            529 => 500,
+            529 => 503,
             504 => 408,
             _ => status,
         };

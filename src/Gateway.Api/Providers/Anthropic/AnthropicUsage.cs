@@ -40,6 +40,16 @@ public readonly record struct AnthropicUsage(int InputTokens, int OutputTokens, 
         return usage;
     }
 
+    /// <summary>Reads a <c>usage</c> object already parsed into a document.</summary>
+    public static AnthropicUsage From(JsonElement usage) =>
+        usage.ValueKind != JsonValueKind.Object
+            ? default
+            : new AnthropicUsage(Count(usage, "input_tokens"), Count(usage, "output_tokens"),
+                Count(usage, "cache_read_input_tokens"), Count(usage, "cache_creation_input_tokens"));
+
+    static int Count(JsonElement usage, string name) =>
+        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) ? Math.Max(0, count) : 0;
+
     public TokenUsage ToTokenUsage(int reasoningTokens = 0) =>
         new(PromptTokens, OutputTokens, CacheReadInputTokens, Math.Min(reasoningTokens, OutputTokens), CacheCreationInputTokens);
 
