@@ -10,11 +10,12 @@ public static class AnthropicSse
         public string Type => Data.GetProperty("type").GetString()!;
     }
 
+    /// <summary>The events, after checking the framing and the documented order (see <see cref="AssertInOrder"/>).</summary>
     public static IReadOnlyList<Event> Events(string body)
     {
         Assert.EndsWith("\n\n", body);
         Assert.DoesNotContain("[DONE]", body);
-        return body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(block =>
+        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(block =>
         {
             var lines = block.Split('\n');
             Assert.Equal(2, lines.Length);
@@ -24,6 +25,46 @@ public static class AnthropicSse
             Assert.Equal(e.Name, e.Type); // the event name is the data's type
             return e;
         }).ToList();
+        AssertInOrder(events);
+        return events;
+    }
+
+    /// <summary>
+    /// Anthropic's stream grammar: <c>message_start</c> first; content blocks numbered from 0, each opened by
+    /// <c>content_block_start</c>, its deltas carrying its index, and closed by <c>content_block_stop</c> before the next
+    /// opens; then one <c>message_delta</c> and <c>message_stop</c> last. <c>ping</c> may come anywhere after the start.
+    /// </summary>
+    public static void AssertInOrder(IReadOnlyList<Event> events)
+    {
+        Assert.Equal("message_start", events[0].Name);
+        Assert.Equal("message_stop", events[^1].Name);
+        Assert.Equal("message_delta", events[^2].Name);
+        int? open = null;
+        var next = 0;
+        foreach (var e in events.Skip(1).SkipLast(2))
+        {
+            switch (e.Name)
+            {
+                case "content_block_start":
+                    Assert.Null(open);
+                    Assert.Equal(next, e.Data.GetProperty("index").GetInt32());
+                    open = next++;
+                    break;
+                case "content_block_delta":
+                    Assert.Equal(open, e.Data.GetProperty("index").GetInt32());
+                    break;
+                case "content_block_stop":
+                    Assert.Equal(open, e.Data.GetProperty("index").GetInt32());
+                    open = null;
+                    break;
+                case "ping":
+                    break;
+                default:
+                    Assert.Fail($"unexpected {e.Name} inside the message");
+                    break;
+            }
+        }
+        Assert.Null(open);
     }
 
     /// <summary>The event names with consecutive deltas folded into one <c>content_block_delta*</c>, for sequence checks.</summary>
