@@ -21,7 +21,8 @@ public sealed class MessagesDialect(AnthropicClientHeaders headers) : ClientDial
     MessagesRequest? _request;
     bool _native;
     AnthropicUsage _nativeUsage;
-    readonly MessagesStream _stream = new();
+    string _provider = "the provider";
+    MessagesStream? _stream;
 
     public override RequestBody? ToOpenAI(RequestBody body, out ApiError? error)
     {
@@ -33,6 +34,7 @@ public sealed class MessagesDialect(AnthropicClientHeaders headers) : ClientDial
     public override ValueTask<UpstreamReply> SendAsync(UpstreamCall call, CancellationToken ct)
     {
         var deployment = call.Deployment;
+        _provider = deployment.ProviderName;
         if (deployment.Provider is AnthropicProvider anthropic)
         {
             _native = true;
@@ -69,7 +71,7 @@ public sealed class MessagesDialect(AnthropicClientHeaders headers) : ClientDial
         body = message;
         if (message is not null)
             return true;
-        error = ApiError.UpstreamInvalidResponse("the provider", "its chat completion could not be read to answer in Anthropic's format");
+        error = ApiError.UpstreamInvalidResponse(_provider, "its chat completion could not be read to answer in Anthropic's format");
         return false;
     }
 
@@ -87,7 +89,7 @@ public sealed class MessagesDialect(AnthropicClientHeaders headers) : ClientDial
         }
         else
         {
-            _stream.Write(chunk, output);
+            (_stream ??= new MessagesStream()).Write(chunk, output);
         }
         await output.FlushAsync(ct);
     }
@@ -95,13 +97,13 @@ public sealed class MessagesDialect(AnthropicClientHeaders headers) : ClientDial
     public override async ValueTask WriteEndAsync(HttpResponse response, CancellationToken ct)
     {
         if (!_native)
-            _stream.End(response.BodyWriter);
+            (_stream ??= new MessagesStream()).End(response.BodyWriter);
         await response.BodyWriter.FlushAsync(ct);
     }
 
     public override async ValueTask WriteStreamErrorAsync(HttpResponse response, ApiError error, CancellationToken ct)
     {
-        _stream.Error(error, response.BodyWriter);
+        (_stream ??= new MessagesStream()).Error(error, response.BodyWriter);
         await response.BodyWriter.FlushAsync(ct);
     }
 

@@ -247,6 +247,21 @@ public sealed class AnthropicProviderTests(PostgresFixture postgres) : IAsyncLif
     }
 
     [Fact]
+    public async Task a_streamed_json_object_answer_arrives_as_content_not_as_a_tool_call()
+    {
+        var chunks = await Stream("""
+            {"model": "claude", "stream": true, "response_format": {"type": "json_object"}, "messages": [{"role": "user", "content": "JSON please"}]}
+            """);
+
+        Assert.Equal("object", Sent["tools"]![0]!["input_schema"]!["type"]!.GetValue<string>());
+        var choices = chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0).Select(c => c.GetProperty("choices")[0]).ToList();
+        Assert.DoesNotContain(choices, c => c.GetProperty("delta").TryGetProperty("tool_calls", out _));
+        var content = string.Concat(choices.Select(c => c.GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : ""));
+        Assert.Equal("Paris", JsonDocument.Parse(content).RootElement.GetProperty("city").GetString());
+        Assert.Equal("stop", Assert.Single(choices, c => c.GetProperty("finish_reason").ValueKind == JsonValueKind.String).GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
     public async Task stop_becomes_stop_sequences_and_max_completion_tokens_becomes_max_tokens()
     {
         var completion = await Chat("""
