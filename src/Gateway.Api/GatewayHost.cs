@@ -7,6 +7,7 @@ using Gateway.Api.Health;
 using Gateway.Api.Hosting;
 using Gateway.Api.Keys;
 using Gateway.Api.Limits;
+using Gateway.Api.Messages;
 using Gateway.Api.Providers;
 using Gateway.Api.Proxy;
 using Gateway.Api.Routing;
@@ -147,6 +148,7 @@ public static class GatewayHost
             app.MapPost($"{prefix}/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.Completions));
             app.MapPost($"{prefix}/embeddings", context => proxy.HandleAsync(context, OpenAIEndpoint.Embeddings));
             app.MapGet($"{prefix}/models", ModelsEndpoint.List);
+            app.MapMessages(prefix, proxy);
         }
         app.MapPost("/engines/{model}/chat/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions));
         app.MapHealth();

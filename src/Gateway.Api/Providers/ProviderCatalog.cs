@@ -1,4 +1,5 @@
 using Gateway.Api.Providers.Bedrock;
+using Gateway.Api.Providers.Anthropic;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.OpenAICompatible;
 
@@ -22,6 +23,7 @@ public sealed class ProviderCatalog
         // Bedrock reads its AWS settings (keys, region, API key) itself: which one applies depends on the others.
         Add(new ProviderPreset("bedrock", new BedrockProvider(clients, maxResponseBytes, environment ?? Environment.GetEnvironmentVariable),
             BedrockProvider.RegionalEndpoint, [], []));
+        Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
         OpenAICompatible("custom_openai", null, ["OPENAI_API_KEY"], ["OPENAI_API_BASE"]);

@@ -39,9 +39,12 @@ public sealed partial class ProxyHandler(
     /// every budget that applies. 6. Forward to the provider. 7. Answer with JSON or an SSE stream and LiteLLM's
     /// x-litellm-* headers. 8. Price the usage, settle the reservation, record RequestCompleted or RequestFailed.
     /// </summary>
-    public async Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint)
+    public Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint) => HandleAsync(context, endpoint, null);
+
+    /// <summary>The same call for a client of another API (Anthropic's /v1/messages): <paramref name="dialect"/> translates.</summary>
+    public async Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint, ClientDialect? dialect)
     {
-        var call = new CallRecord(Guid.CreateVersion7(), time.GetUtcNow(), Stopwatch.GetTimestamp(), endpoint);
+        var call = new CallRecord(Guid.CreateVersion7(), time.GetUtcNow(), Stopwatch.GetTimestamp(), endpoint) { Dialect = dialect };
         try
         {
             await HandleAsync(context, call);
@@ -73,7 +76,7 @@ public sealed partial class ProxyHandler(
         var (caller, authError) = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
         if (caller is null)
         {
-            await ApiErrorWriter.WriteAsync(context, authError!);
+            await WriteErrorAsync(context, call, authError!);
             return;
         }
         call.Caller = caller;
@@ -86,8 +89,10 @@ public sealed partial class ProxyHandler(
             return;
         }
 
-        // 3. Parse
-        var request = ProxyRequest.Parse(endpoint, body, out var parseError);
+        // 3. Parse (a client of another API has its body translated to OpenAI's first)
+        ApiError? parseError = null;
+        using var translated = call.Dialect?.ToOpenAI(body, out parseError);
+        var request = parseError is null ? ProxyRequest.Parse(endpoint, translated ?? body, out parseError) : null;
         if (request is null)
         {
             await FailAsync(context, call, parseError!);
@@ -137,9 +142,11 @@ public sealed partial class ProxyHandler(
         }
 
         // 6. Forward
+        var upstreamCall = new UpstreamCall(request, deployment, call.RequestId, call.StartedAt);
         call.UpstreamStartedAt = Stopwatch.GetTimestamp();
-        await using var reply = await deployment.Provider.SendAsync(
-            new UpstreamCall(request, deployment, call.RequestId, call.StartedAt), context.RequestAborted);
+        await using var reply = await (call.Dialect is { } dialect
+            ? dialect.SendAsync(upstreamCall, context.RequestAborted)
+            : deployment.Provider.SendAsync(upstreamCall, context.RequestAborted));
         call.UpstreamAnsweredAt = Stopwatch.GetTimestamp();
 
         // 7. Answer, 8. Record
@@ -160,7 +167,13 @@ public sealed partial class ProxyHandler(
     async Task AnswerAsync(HttpContext context, CallRecord call, UpstreamBody reply)
     {
         var request = call.Request!;
-        if (!UsageReader.TryRead(reply.Json.Span, out var usage, out _))
+        var json = reply.Json;
+        if (call.Dialect is { } dialect && !dialect.TryToClientBody(reply.Json, out json, out var translateError))
+        {
+            await FailAsync(context, call, translateError!);
+            return;
+        }
+        if (!TryReadUsage(call, reply.Json.Span, out var usage, out _))
         {
             usage = Estimate(request, completionUnits: reply.Json.Length / 4);
             call.UsageEstimated = true;
@@ -170,9 +183,9 @@ public sealed partial class ProxyHandler(
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        response.ContentLength = reply.Json.Length;
+        response.ContentLength = json.Length;
         SetOutcomeHeaders(response, call, cost);
-        await response.Body.WriteAsync(reply.Json, context.RequestAborted);
+        await response.Body.WriteAsync(json, context.RequestAborted);
     }
 
     async Task StreamAsync(HttpContext context, CallRecord call, UpstreamStream reply)
@@ -195,7 +208,7 @@ public sealed partial class ProxyHandler(
                     started = true;
                 }
 
-                if (UsageReader.TryRead(chunk.Span, out var reported, out var usageOnly))
+                if (TryReadUsage(call, chunk.Span, out var reported, out var usageOnly))
                 {
                     usage = reported;
                     // We asked the upstream for usage so the call can be charged; a client that did not ask gets none.
@@ -204,12 +217,18 @@ public sealed partial class ProxyHandler(
                 }
 
                 chunks++;
-                await WriteEventAsync(response, chunk, aborted);
+                if (call.Dialect is { } dialect)
+                    await dialect.WriteChunkAsync(response, chunk, aborted);
+                else
+                    await WriteEventAsync(response, chunk, aborted);
             }
 
             if (!started)
                 StartStream(response, call);
-            await response.Body.WriteAsync(Done, aborted);
+            if (call.Dialect is { } ending)
+                await ending.WriteEndAsync(response, aborted);
+            else
+                await response.Body.WriteAsync(Done, aborted);
             await response.Body.FlushAsync(aborted);
         }
         catch (UpstreamStreamException ex)
@@ -221,7 +240,10 @@ public sealed partial class ProxyHandler(
                 return;
             }
             // Headers are gone; the error travels as an SSE event (LiteLLM's shape), then the stream ends.
-            await WriteEventAsync(response, ApiErrorWriter.ToJson(ex.Error), CancellationToken.None);
+            if (call.Dialect is { } dialect)
+                await dialect.WriteStreamErrorAsync(response, ex.Error, CancellationToken.None);
+            else
+                await WriteEventAsync(response, ApiErrorWriter.ToJson(ex.Error), CancellationToken.None);
             return;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -302,8 +324,14 @@ public sealed partial class ProxyHandler(
         }
         if (error.Status >= 500)
             LogUpstreamFailure(logger, call.RequestId, call.Deployment?.ToString() ?? "-", error.Status, error.Message);
-        return ApiErrorWriter.WriteAsync(context, error);
+        return WriteErrorAsync(context, call, error);
     }
+
+    static Task WriteErrorAsync(HttpContext context, CallRecord call, ApiError error) =>
+        call.Dialect?.WriteErrorAsync(context, error) ?? ApiErrorWriter.WriteAsync(context, error);
+
+    static bool TryReadUsage(CallRecord call, ReadOnlySpan<byte> json, out TokenUsage usage, out bool usageOnly) =>
+        call.Dialect?.TryReadUsage(json, out usage, out usageOnly) ?? UsageReader.TryRead(json, out usage, out usageOnly);
 
     /// <summary>
     /// The most a call can cost: its prompt (about four bytes a token, an over-estimate once JSON framing is counted)
@@ -405,5 +433,6 @@ public sealed partial class ProxyHandler(
         public Reservation? Reservation { get; set; }
         public RateLease? Lease { get; set; }
         public bool UsageEstimated { get; set; }
+        public ClientDialect? Dialect { get; init; }
     }
 }

@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.Api.Errors;
+using Gateway.Api.Providers;
+using Gateway.Api.Providers.Anthropic;
+using Gateway.Api.Proxy;
+using Gateway.Api.Routing;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Api.Messages;
+
+/// <summary>
+/// Anthropic's Messages API in front of every provider: <c>POST /v1/messages</c> through the proxy pipeline (so keys,
+/// limits, budgets, routing and spend apply as on /v1/chat/completions), and <c>POST /v1/messages/count_tokens</c>,
+/// which is free: Anthropic counts for Anthropic deployments, the gateway estimates for the others. Anthropic's SDKs
+/// send the key as <c>x-api-key</c>, which the authenticator accepts; errors come back in Anthropic's shape.
+/// </summary>
+public static class MessagesEndpoint
+{
+    public static void MapMessages(this WebApplication app, string prefix, ProxyHandler proxy)
+    {
+        app.MapPost($"{prefix}/messages", context =>
+            proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions, new MessagesDialect(ClientHeaders(context.Request))));
+        app.MapPost($"{prefix}/messages/count_tokens", CountTokensAsync);
+    }
+
+    static async Task CountTokensAsync(HttpContext context, Authenticator authenticator, DeploymentTable deployments, ProxyOptions options)
+    {
+        var ct = context.RequestAborted;
+        var (caller, authError) = await authenticator.AuthenticateAsync(context.Request, ct);
+        if (caller is null)
+        {
+            await MessagesErrors.WriteAsync(context, authError!);
+            return;
+        }
+
+        using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, ct);
+        if (body is null)
+        {
+            await MessagesErrors.WriteAsync(context, ApiError.BodyTooLarge(options.MaxRequestBytes));
+            return;
+        }
+        var request = MessagesRequest.Translate(body.Memory, countingTokens: true, out var error);
+        if (request is null)
+        {
+            await MessagesErrors.WriteAsync(context, error!);
+            return;
+        }
+
+        var group = deployments.Find(request.Model);
+        if (group is null)
+        {
+            await MessagesErrors.WriteAsync(context, ApiError.UnknownModel(request.Model));
+            return;
+        }
+        if (!caller.MayUse(group.Name))
+        {
+            await MessagesErrors.WriteAsync(context, ApiError.KeyModelAccessDenied(request.Model, caller.Key!.Models));
+            return;
+        }
+
+        var deployment = group.Pick();
+        if (deployment.Provider is AnthropicProvider anthropic)
+        {
+            await using var reply = await anthropic.CountTokensAsync(deployment, body.Memory, ClientHeaders(context.Request), ct);
+            switch (reply)
+            {
+                case UpstreamBody counted:
+                    context.Response.ContentType = "application/json";
+                    await context.Response.Body.WriteAsync(counted.Json, ct);
+                    return;
+                case UpstreamFailure failure:
+                    await MessagesErrors.WriteAsync(context, failure.Error);
+                    return;
+            }
+        }
+
+        await context.Response.WriteAsJsonAsync(new { input_tokens = Estimate(request.OpenAIBody) }, ct);
+    }
+
+    /// <summary>
+    /// No tokenizer for other providers' models here: about four UTF-8 bytes a token over the text the model reads
+    /// (message text, tool definitions), as the proxy estimates when a provider reports no usage; inline image and
+    /// file data is not counted as text.
+    /// </summary>
+    static int Estimate(byte[] openAIBody)
+    {
+        using var document = JsonDocument.Parse(openAIBody);
+        var bytes = 0;
+        var messages = 0;
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.Name == "messages")
+            {
+                foreach (var message in property.Value.EnumerateArray())
+                {
+                    messages++;
+                    bytes += TextBytes(message);
+                }
+            }
+            else if (property.Name == "tools")
+            {
+                bytes += Encoding.UTF8.GetByteCount(property.Value.GetRawText());
+            }
+        }
+        return Math.Max(1, (bytes + 3) / 4 + 3 * messages);
+    }
+
+    static int TextBytes(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString() is { } text && !text.StartsWith("data:", StringComparison.Ordinal) ? Encoding.UTF8.GetByteCount(text) : 0,
+        JsonValueKind.Object => element.EnumerateObject().Sum(p => TextBytes(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Sum(TextBytes),
+        _ => 0,
+    };
+
+    static AnthropicClientHeaders ClientHeaders(HttpRequest request) =>
+        new(NullIfEmpty(request.Headers["anthropic-version"].ToString()), NullIfEmpty(request.Headers["anthropic-beta"].ToString()));
+
+    static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}
