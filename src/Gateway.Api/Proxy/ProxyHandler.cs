@@ -307,13 +307,13 @@ public sealed partial class ProxyHandler(
     }
 
     /// <summary>
-    /// The most a call can cost: its prompt (about four bytes a token, an over-estimate once JSON framing is counted)
-    /// plus every completion token it may produce — max_tokens, else the model's output limit — for each of n choices.
+    /// The most a call can cost: its prompt (counted with the model's tokenizer, <see cref="TokenCounter"/>) plus every
+    /// completion token it may produce — max_tokens, else the model's output limit — for each of n choices.
     /// </summary>
     static decimal WorstCase(ProxyRequest request, Deployment deployment)
     {
         var completion = (long)(request.MaxTokens ?? deployment.Price.MaxOutputTokens ?? 4096) * request.N;
-        var usage = new TokenUsage(Math.Max(1, request.Body.Length / 4), (int)Math.Min(completion, int.MaxValue));
+        var usage = new TokenUsage(Math.Max(1, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel)), (int)Math.Min(completion, int.MaxValue));
         return CostCalculator.Compute(usage, deployment.Price);
     }
 

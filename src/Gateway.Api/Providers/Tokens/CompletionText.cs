@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Gateway.Api.Providers.Tokens;
@@ -49,7 +48,7 @@ public sealed class CompletionText(TokenCounter counter, string model) : IDispos
     }
 
     /// <summary>The tokens of everything added so far.</summary>
-    public int CountTokens() => _countedTokens + (_length == 0 ? 0 : counter.Count(Encoding.UTF8.GetString(_buffer!, 0, _length), model));
+    public int CountTokens() => _countedTokens + (_length == 0 ? 0 : counter.Count(_buffer.AsSpan(0, _length), model));
 
     void ReadChoice(ref Utf8JsonReader reader)
     {
@@ -177,7 +176,7 @@ public sealed class CompletionText(TokenCounter counter, string model) : IDispos
         var cut = _buffer.AsSpan(0, _length).LastIndexOf((byte)' ');
         if (cut <= 0)
             cut = _length;
-        _countedTokens += counter.Count(Encoding.UTF8.GetString(_buffer!, 0, cut), model);
+        _countedTokens += counter.Count(_buffer.AsSpan(0, cut), model);
         _buffer.AsSpan(cut, _length - cut).CopyTo(_buffer);
         _length -= cut;
     }
