@@ -65,7 +65,7 @@ public static class GatewayHost
             sp.GetRequiredService<Roster>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));
         services.AddSingleton<UpstreamClients>();
-        services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes));
+        services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes, settings.Environment));
         services.AddSingleton(sp => DeploymentTableBuilder.Build(
             settings.Config, settings.Prices, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder))));

@@ -1,3 +1,4 @@
+using Gateway.Api.Providers.Azure;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.OpenAICompatible;
 
@@ -14,10 +15,14 @@ public sealed class ProviderCatalog
 {
     readonly Dictionary<string, ProviderPreset> _presets = new(StringComparer.OrdinalIgnoreCase);
 
-    public ProviderCatalog(UpstreamClients clients, long maxResponseBytes)
+    /// <param name="environment">Where providers read settings that are not per deployment (e.g. AZURE_API_VERSION); the process environment when not given.</param>
+    public ProviderCatalog(UpstreamClients clients, long maxResponseBytes, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var openAI = new OpenAICompatibleProvider(clients, maxResponseBytes);
         Add(new ProviderPreset("mock", new MockProvider(), null, [], []));
+        Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
+        Tokens.TokenCounter.Shared.WarmUp();
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
         OpenAICompatible("custom_openai", null, ["OPENAI_API_KEY"], ["OPENAI_API_BASE"]);
