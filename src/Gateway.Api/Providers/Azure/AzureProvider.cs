@@ -8,8 +8,8 @@ namespace Gateway.Api.Providers.Azure;
 /// <summary>
 /// Azure OpenAI (<c>azure/&lt;deployment-name&gt;</c>): OpenAI's request and response bodies at Azure's URLs with Azure's
 /// credentials (see <see cref="AzureRoute"/>), forwarded like any OpenAI-compatible upstream. Azure's extras pass
-/// through (<c>content_filter_results</c>, finish reason <c>content_filter</c>), except the leading stream chunk that
-/// carries only <c>prompt_filter_results</c> with no choices, which OpenAI clients do not expect.
+/// through (<c>content_filter_results</c>, finish reason <c>content_filter</c>), except the stream chunks that carry
+/// only filter annotations (<see cref="AzureChunks"/>), which OpenAI clients do not expect.
 /// </summary>
 public sealed class AzureProvider(UpstreamClients clients, long maxResponseBytes, Func<string, string?> environment) : Provider
 {
@@ -32,6 +32,6 @@ public sealed class AzureProvider(UpstreamClients clients, long maxResponseBytes
         if (route.AuthHeader is { } header)
             message.Headers.TryAddWithoutValidation(header, route.AuthValue);
 
-        return _forwarder.ForwardAsync(message, call, AzureErrors.FromResponse, skipChoicelessChunks: true, ct);
+        return _forwarder.ForwardAsync(message, call, AzureErrors.FromResponse, AzureChunks.IsFilterAnnotation, ct);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Gateway.Api.Errors;
-using Gateway.Api.Proxy;
 
 namespace Gateway.Api.Providers.OpenAICompatible;
 
@@ -30,12 +29,9 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
 
     /// <param name="message">The request to send; the forwarder takes it over.</param>
     /// <param name="mapError">Reads the upstream's error bodies (and <c>data: {"error": …}</c> events mid-stream).</param>
-    /// <param name="skipChoicelessChunks">
-    /// Drop stream chunks with <c>"choices": []</c> and no usage (Azure's leading <c>prompt_filter_results</c> chunk):
-    /// OpenAI never sends them, and clients that read <c>choices[0]</c> would break on them.
-    /// </param>
+    /// <param name="drop">Stream chunks to leave out (e.g. Azure's content-filter annotations); null passes all.</param>
     public async ValueTask<UpstreamReply> ForwardAsync(
-        HttpRequestMessage message, UpstreamCall call, UpstreamErrorMap mapError, bool skipChoicelessChunks, CancellationToken ct)
+        HttpRequestMessage message, UpstreamCall call, UpstreamErrorMap mapError, ChunkFilter? drop, CancellationToken ct)
     {
         var deployment = call.Deployment;
         var stream = call.Request.Stream;
@@ -56,7 +52,7 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
             {
                 // The deadline now bounds the whole stream; the exchange is disposed with the reply.
                 var body = await exchange.Response.Content.ReadAsStreamAsync(exchange.Token);
-                return new UpstreamStream(Chunks(body, deployment.ProviderName, mapError, skipChoicelessChunks, exchange.Token), exchange);
+                return new UpstreamStream(Chunks(body, deployment.ProviderName, mapError, drop, exchange.Token), exchange);
             }
 
             var json = await exchange.ReadBodyAsync(maxResponseBytes);
@@ -75,7 +71,7 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
     }
 
     static async IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(
-        Stream body, string provider, UpstreamErrorMap mapError, bool skipChoicelessChunks, [EnumeratorCancellation] CancellationToken ct)
+        Stream body, string provider, UpstreamErrorMap mapError, ChunkFilter? drop, [EnumeratorCancellation] CancellationToken ct)
     {
         var events = SseChunks.ReadAsync(body, ct).GetAsyncEnumerator(ct);
         try
@@ -98,7 +94,7 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
                 var item = events.Current;
                 if (item.EventType == "error" || StartsWithError(item.Data.Span))
                     throw new UpstreamStreamException(mapError(provider, 500, item.Data.Span));
-                if (skipChoicelessChunks && IsChoicelessWithoutUsage(item.Data.Span))
+                if (drop is not null && drop(item.Data.Span))
                     continue;
                 yield return item.Data;
             }
@@ -115,7 +111,4 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
         var trimmed = data.TrimStart(" \t\r\n"u8);
         return trimmed.StartsWith("{\"error\""u8);
     }
-
-    static bool IsChoicelessWithoutUsage(ReadOnlySpan<byte> data) =>
-        !UsageReader.TryRead(data, out _, out var noChoices) && noChoices;
 }
