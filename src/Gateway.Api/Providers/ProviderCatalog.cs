@@ -1,5 +1,6 @@
 using Gateway.Api.Providers.Azure;
 using Gateway.Api.Providers.Mock;
+using Gateway.Api.Providers.Ollama;
 using Gateway.Api.Providers.OpenAICompatible;
 
 namespace Gateway.Api.Providers;
@@ -22,6 +23,8 @@ public sealed class ProviderCatalog
         var openAI = new OpenAICompatibleProvider(clients, maxResponseBytes);
         Add(new ProviderPreset("mock", new MockProvider(), null, [], []));
         Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
+        Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Chat), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
+        Add(new ProviderPreset("ollama", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Generate), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         Tokens.TokenCounter.Shared.WarmUp();
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
