@@ -1,6 +1,8 @@
 using Gateway.Api.Providers.Bedrock;
 using Gateway.Api.Providers.Anthropic;
+using Gateway.Api.Providers.Azure;
 using Gateway.Api.Providers.Mock;
+using Gateway.Api.Providers.Ollama;
 using Gateway.Api.Providers.OpenAICompatible;
 
 namespace Gateway.Api.Providers;
@@ -16,14 +18,20 @@ public sealed class ProviderCatalog
 {
     readonly Dictionary<string, ProviderPreset> _presets = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <param name="environment">Where providers read settings that are not per deployment (e.g. AZURE_API_VERSION); the process environment when not given.</param>
     public ProviderCatalog(UpstreamClients clients, long maxResponseBytes, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var openAI = new OpenAICompatibleProvider(clients, maxResponseBytes);
         Add(new ProviderPreset("mock", new MockProvider(), null, [], []));
         // Bedrock reads its AWS settings (keys, region, API key) itself: which one applies depends on the others.
-        Add(new ProviderPreset("bedrock", new BedrockProvider(clients, maxResponseBytes, environment ?? Environment.GetEnvironmentVariable),
+        Add(new ProviderPreset("bedrock", new BedrockProvider(clients, maxResponseBytes, environment),
             BedrockProvider.RegionalEndpoint, [], []));
         Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
+        Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
+        Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Chat), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
+        Add(new ProviderPreset("ollama", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Generate), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
+        Tokens.TokenCounter.Shared.WarmUp();
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
         OpenAICompatible("custom_openai", null, ["OPENAI_API_KEY"], ["OPENAI_API_BASE"]);

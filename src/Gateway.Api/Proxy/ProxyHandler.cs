@@ -5,6 +5,7 @@ using Gateway.Api.Errors;
 using Gateway.Api.Events;
 using Gateway.Api.Limits;
 using Gateway.Api.Providers;
+using Gateway.Api.Providers.Tokens;
 using Gateway.Api.Routing;
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Pricing;
@@ -175,7 +176,7 @@ public sealed partial class ProxyHandler(
         }
         if (!TryReadUsage(call, reply.Json.Span, out var usage, out _))
         {
-            usage = Estimate(request, completionUnits: reply.Json.Length / 4);
+            usage = Estimate(request, call.Deployment!, TokenCounter.Shared.CountCompletion(reply.Json.Span, call.Deployment!.UpstreamModel));
             call.UsageEstimated = true;
         }
 
@@ -194,7 +195,7 @@ public sealed partial class ProxyHandler(
         var response = context.Response;
         var aborted = context.RequestAborted;
         TokenUsage? usage = null;
-        var chunks = 0;
+        using var produced = new CompletionText(TokenCounter.Shared, call.Deployment!.UpstreamModel);
         var started = false;
 
         try
@@ -216,7 +217,7 @@ public sealed partial class ProxyHandler(
                         continue;
                 }
 
-                chunks++;
+                produced.Add(chunk.Span);
                 if (call.Dialect is { } dialect)
                     await dialect.WriteChunkAsync(response, chunk, aborted);
                 else
@@ -233,7 +234,7 @@ public sealed partial class ProxyHandler(
         }
         catch (UpstreamStreamException ex)
         {
-            ChargePartial(call, usage, chunks, ex.Error.Status);
+            ChargePartial(call, usage, produced, ex.Error.Status);
             if (!started)
             {
                 await FailAsync(context, call, ex.Error);
@@ -249,11 +250,11 @@ public sealed partial class ProxyHandler(
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away: the upstream call is cancelled with it, and what was produced is charged.
-            ChargePartial(call, usage, chunks, 499);
+            ChargePartial(call, usage, produced, 499);
             return;
         }
 
-        var finalUsage = usage ?? Estimate(request, chunks);
+        var finalUsage = usage ?? Estimate(request, call.Deployment!, produced.CountTokens());
         call.UsageEstimated = usage is null;
         var cost = Complete(call, finalUsage, StatusCodes.Status200OK);
         if (response.SupportsTrailers())
@@ -285,10 +286,10 @@ public sealed partial class ProxyHandler(
     }
 
     /// <summary>A stream that broke or was abandoned is charged for what it produced.</summary>
-    void ChargePartial(CallRecord call, TokenUsage? usage, int chunks, int status)
+    void ChargePartial(CallRecord call, TokenUsage? usage, CompletionText produced, int status)
     {
         call.UsageEstimated = usage is null;
-        Complete(call, usage ?? Estimate(call.Request!, chunks), status);
+        Complete(call, usage ?? Estimate(call.Request!, call.Deployment!, produced.CountTokens()), status);
     }
 
     decimal Complete(CallRecord call, TokenUsage usage, int status)
@@ -334,22 +335,22 @@ public sealed partial class ProxyHandler(
         call.Dialect?.TryReadUsage(json, out usage, out usageOnly) ?? UsageReader.TryRead(json, out usage, out usageOnly);
 
     /// <summary>
-    /// The most a call can cost: its prompt (about four bytes a token, an over-estimate once JSON framing is counted)
-    /// plus every completion token it may produce — max_tokens, else the model's output limit — for each of n choices.
+    /// The most a call can cost: its prompt (counted with the model's tokenizer, <see cref="TokenCounter"/>) plus every
+    /// completion token it may produce — max_tokens, else the model's output limit — for each of n choices.
     /// </summary>
     static decimal WorstCase(ProxyRequest request, Deployment deployment)
     {
         var completion = (long)(request.MaxTokens ?? deployment.Price.MaxOutputTokens ?? 4096) * request.N;
-        var usage = new TokenUsage(Math.Max(1, request.Body.Length / 4), (int)Math.Min(completion, int.MaxValue));
+        var usage = new TokenUsage(Math.Max(1, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel)), (int)Math.Min(completion, int.MaxValue));
         return CostCalculator.Compute(usage, deployment.Price);
     }
 
     /// <summary>
-    /// When an upstream reports no usage: prompt tokens from the request size (about four bytes a token) and
-    /// completion tokens from the amount produced. Marked as estimated on the event.
+    /// When an upstream reports no usage: the prompt's and the produced text's tokens, counted with the model's
+    /// tokenizer (<see cref="TokenCounter"/>). Marked as estimated on the event.
     /// </summary>
-    static TokenUsage Estimate(ProxyRequest request, int completionUnits) =>
-        new(Math.Max(1, request.Body.Length / 4), Math.Max(0, completionUnits));
+    static TokenUsage Estimate(ProxyRequest request, Deployment deployment, int completionTokens) =>
+        new(Math.Max(1, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel)), Math.Max(0, completionTokens));
 
     static void SetRouteHeaders(HttpResponse response, Deployment deployment)
     {

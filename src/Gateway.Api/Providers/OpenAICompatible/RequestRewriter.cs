@@ -17,7 +17,11 @@ public static class RequestRewriter
         "mock_response", "mock_testing_fallbacks", "caching", "cache", "guardrails", "proxy_server_request",
     ];
 
-    public static byte[] Rewrite(ReadOnlySpan<byte> body, string upstreamModel, bool stream)
+    /// <param name="askForUsage">
+    /// False for upstreams that reject <c>stream_options</c> (Azure before api-version 2024-09-01): the field is then
+    /// left out, and the gateway counts the stream's tokens itself.
+    /// </param>
+    public static byte[] Rewrite(ReadOnlySpan<byte> body, string upstreamModel, bool stream, bool askForUsage = true)
     {
         var output = new ArrayBufferWriter<byte>(body.Length + 64);
         using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true }))
@@ -42,14 +46,14 @@ public static class RequestRewriter
                 {
                     writer.WriteString("model", upstreamModel);
                 }
-                else if (name == "stream_options" && stream)
+                else if (name == "stream_options" && stream && askForUsage)
                 {
                     WriteStreamOptionsWithUsage(writer, value);
                     wroteStreamOptions = true;
                 }
                 else if (name == "stream_options")
                 {
-                    // Only valid with stream: true; an upstream would reject it otherwise.
+                    // Only valid with stream: true (and where the upstream knows it); an upstream would reject it otherwise.
                 }
                 else
                 {
@@ -58,7 +62,7 @@ public static class RequestRewriter
                 }
             }
 
-            if (stream && !wroteStreamOptions)
+            if (stream && askForUsage && !wroteStreamOptions)
             {
                 writer.WriteStartObject("stream_options");
                 writer.WriteBoolean("include_usage", true);
