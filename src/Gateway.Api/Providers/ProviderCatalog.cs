@@ -1,6 +1,7 @@
 using Gateway.Api.Providers.Bedrock;
 using Gateway.Api.Providers.Anthropic;
 using Gateway.Api.Providers.Azure;
+using Gateway.Api.Providers.Gemini;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.Ollama;
 using Gateway.Api.Providers.OpenAICompatible;
@@ -29,6 +30,7 @@ public sealed class ProviderCatalog
             BedrockProvider.RegionalEndpoint, [], []));
         Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
         Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
+        Add(new ProviderPreset(GeminiProvider.Name, new GeminiProvider(clients, maxResponseBytes), GeminiProvider.DefaultApiBase, ["GEMINI_API_KEY", "GOOGLE_API_KEY"], ["GEMINI_API_BASE"]));
         Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Chat), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         Add(new ProviderPreset("ollama", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Generate), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         Tokens.TokenCounter.Shared.WarmUp();
