@@ -151,6 +151,8 @@ internal static class GeminiSchema
                         json.WritePropertyName("items");
                         if (value.ValueKind == JsonValueKind.Array)
                             Write(value.GetArrayLength() > 0 ? value[0] : default, depth + 1, null); // a tuple: its first type
+                        else if (value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any())
+                            Write(default, depth + 1, null); // items of any kind: an object (LiteLLM's process_items)
                         else
                             Write(value, depth + 1, null);
                         break;
