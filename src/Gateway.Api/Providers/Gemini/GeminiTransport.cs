@@ -92,6 +92,10 @@ internal sealed class GeminiTransport(UpstreamClients clients, long maxResponseB
         }
     }
 
+    /// <summary>
+    /// The stream's chunks, then the usage chunk. When the stream fails part way, the usage Gemini last reported goes
+    /// out first, so the proxy charges what Gemini says it produced rather than an estimate.
+    /// </summary>
     static async IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(Stream body, GeminiStream translator, UpstreamExchange exchange,
         string provider, CancellationToken callerToken, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -101,31 +105,38 @@ internal sealed class GeminiTransport(UpstreamClients clients, long maxResponseB
         {
             while (true)
             {
-                bool more;
-                int count;
+                var more = false;
+                var count = 0;
+                ApiError? failure = null;
                 try
                 {
                     more = await events.MoveNextAsync();
-                    if (!more)
-                        break;
-                    count = translator.Translate(events.Current.Data.Span, out var error);
-                    if (error is not null)
-                        throw new UpstreamStreamException(error);
+                    if (more)
+                        count = translator.Translate(events.Current.Data.Span, out failure);
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
                 {
-                    throw new UpstreamStreamException(ApiError.UpstreamUnreachable(provider, $"the stream broke: {ex.Message}"));
+                    failure = ApiError.UpstreamUnreachable(provider, $"the stream broke: {ex.Message}");
                 }
                 catch (JsonException ex)
                 {
-                    throw new UpstreamStreamException(ApiError.UpstreamInvalidResponse(provider, $"an event is not a GenerateContentResponse: {ex.Message}"));
+                    failure = ApiError.UpstreamInvalidResponse(provider, $"an event is not a GenerateContentResponse: {ex.Message}");
                 }
                 catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested)
                 {
-                    // The stream's deadline passed, not the client's: a timeout the client hears about.
-                    throw new UpstreamStreamException(exchange.Failure(ex));
+                    failure = exchange.Failure(ex); // the stream's deadline passed, not the client's: a timeout
                 }
 
+                if (failure is null && !more && !translator.Finished)
+                    failure = ApiError.UpstreamUnreachable(provider, "the stream ended before Gemini gave a finish reason.");
+                if (failure is not null)
+                {
+                    if (translator.UsageChunk() is { } partial)
+                        yield return partial;
+                    throw new UpstreamStreamException(failure);
+                }
+                if (!more)
+                    break;
                 for (var i = 0; i < count; i++)
                     yield return translator.Chunk(i);
             }
@@ -135,8 +146,6 @@ internal sealed class GeminiTransport(UpstreamClients clients, long maxResponseB
             await events.DisposeAsync();
         }
 
-        if (!translator.Finished)
-            throw new UpstreamStreamException(ApiError.UpstreamUnreachable(provider, "the stream ended before Gemini gave a finish reason."));
         if (translator.UsageChunk() is { } usage)
             yield return usage;
     }
