@@ -5,6 +5,7 @@ using Gateway.Api.Providers.Gemini;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.Ollama;
 using Gateway.Api.Providers.OpenAICompatible;
+using Gateway.Api.Providers.Vertex;
 
 namespace Gateway.Api.Providers;
 
@@ -31,6 +32,8 @@ public sealed class ProviderCatalog
         Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
         Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
         Add(new ProviderPreset(GeminiProvider.Name, new GeminiProvider(clients, maxResponseBytes), GeminiProvider.DefaultApiBase, ["GEMINI_API_KEY", "GOOGLE_API_KEY"], ["GEMINI_API_BASE"]));
+        // Vertex reads its project, location and credentials itself: which one applies depends on the others.
+        Add(new ProviderPreset(VertexProvider.Name, new VertexProvider(clients, maxResponseBytes, environment), VertexProvider.GlobalEndpoint, [], []));
         Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Chat), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         Add(new ProviderPreset("ollama", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Generate), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         Tokens.TokenCounter.Shared.WarmUp();
