@@ -22,6 +22,13 @@ namespace Gateway.Api.Tests.Providers.Gemini;
 /// without a thought signature of its own (or Google's documented placeholder). The request path, method and body
 /// are recorded for the tests to assert.
 /// <para>
+/// It also serves Vertex AI's path for the same models (<c>/v1/projects/{project}/locations/{location}/publishers/google/
+/// models/{model}:…</c>, project <see cref="VertexProject"/> in <see cref="VertexLocation"/>), which takes an OAuth bearer token
+/// instead of a key (401 UNAUTHENTICATED otherwise) and <c>gs://</c> file URIs, and Google's OAuth token endpoint
+/// (<c>POST /token</c>) for service accounts: it checks the JWT bearer grant (RS256 signature by <see cref="ServiceAccountKey"/>,
+/// issuer, audience, scope, lifetime) and issues access tokens the Vertex path then accepts.
+/// </para>
+/// <para>
 /// Models: <c>gemini-2.5-flash</c> (answers; calls the first offered function; answers a function result; JSON when
 /// asked; thinks when asked), <c>gemini-3-pro-preview</c> (the same with thought signatures), <c>gemini-2.5-cached</c>
 /// (reports cached tokens), <c>gemini-unsafe</c> (SAFETY, no content), <c>gemini-recitation</c> (partial text then
@@ -46,6 +53,7 @@ public sealed class FakeGemini : IAsyncDisposable
     static readonly string[] EmbeddingModels = ["text-embedding-004", "gemini-embedding-001"];
 
     static readonly HashSet<string> RequestFields = ["model", "contents", "tools", "toolConfig", "safetySettings", "systemInstruction", "generationConfig", "cachedContent"];
+    static readonly HashSet<string> VertexRequestFields = [.. RequestFields, "labels"];
     static readonly HashSet<string> ContentFields = ["role", "parts"];
     static readonly HashSet<string> PartFields =
     [
@@ -71,8 +79,19 @@ public sealed class FakeGemini : IAsyncDisposable
     static readonly HashSet<string> SchemaTypes = ["TYPE_UNSPECIFIED", "STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL"];
     static readonly HashSet<string> EmbedRequestFields = ["model", "content", "taskType", "title", "outputDimensionality"];
 
+    public const string VertexProject = "acme-ai", VertexLocation = "europe-west4";
+    public const string StaticAccessToken = "ya29.static-access-token";
+    public const string ServiceAccountEmail = "gateway@acme-ai.iam.gserviceaccount.com", ServiceAccountKeyId = "key-0001";
+
     readonly WebApplication _app;
     readonly ConcurrentDictionary<string, bool> _signatures = new();
+    readonly ConcurrentDictionary<string, bool> _accessTokens = new();
+
+    /// <summary>The public half of the service account's key, against which JWT assertions are verified.</summary>
+    public System.Security.Cryptography.RSA? ServiceAccountKey { get; set; }
+
+    /// <summary>Every JWT assertion the token endpoint received (accepted or not).</summary>
+    public ConcurrentQueue<string> TokenRequests { get; } = new();
 
     public sealed record Received(string Path, string Query, JsonObject Body, IReadOnlyDictionary<string, string> Headers);
 
@@ -90,13 +109,18 @@ public sealed class FakeGemini : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeGemini(app);
-        app.MapPost("/v1beta/models/{**rest}", context => fake.Handle(context, context.Request.RouteValues["rest"]?.ToString() ?? ""));
+        app.MapPost("/v1beta/models/{**rest}", context => fake.Handle(context, context.Request.RouteValues["rest"]?.ToString() ?? "", vertex: false));
+        app.MapPost("/v1/projects/{project}/locations/{location}/publishers/google/models/{**rest}", context =>
+            context.Request.RouteValues["project"]?.ToString() != VertexProject || context.Request.RouteValues["location"]?.ToString() != VertexLocation
+                ? Error(context, 403, "PERMISSION_DENIED", $"Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/{context.Request.RouteValues["project"]}/locations/{context.Request.RouteValues["location"]}' (or it may not exist).")
+                : fake.Handle(context, context.Request.RouteValues["rest"]?.ToString() ?? "", vertex: true));
+        app.MapPost("/token", context => fake.Token(context));
         app.MapFallback(context => Error(context, 404, "NOT_FOUND", $"The requested URL {context.Request.Path} was not found on this server."));
         await app.StartAsync();
         return fake;
     }
 
-    async Task Handle(HttpContext context, string rest)
+    async Task Handle(HttpContext context, string rest, bool vertex)
     {
         var request = context.Request;
         JsonObject? body = null;
@@ -110,16 +134,29 @@ public sealed class FakeGemini : IAsyncDisposable
         Requests.Enqueue(new Received(request.Path, request.QueryString.Value ?? "", body ?? [],
             request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
 
-        var key = request.Headers["x-goog-api-key"].ToString();
-        if (key.Length == 0)
+        if (vertex)
         {
-            await Error(context, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
-            return;
+            var authorization = request.Headers.Authorization.ToString();
+            var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+            if (token is null || (token != StaticAccessToken && !_accessTokens.ContainsKey(token)))
+            {
+                await Error(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+                return;
+            }
         }
-        if (key != ApiKey)
+        else
         {
-            await Error(context, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
-            return;
+            var key = request.Headers["x-goog-api-key"].ToString();
+            if (key.Length == 0)
+            {
+                await Error(context, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+                return;
+            }
+            if (key != ApiKey)
+            {
+                await Error(context, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
+                return;
+            }
         }
         if (body is null)
         {
@@ -147,7 +184,7 @@ public sealed class FakeGemini : IAsyncDisposable
             return;
         }
 
-        if (Problem(body, model) is { } problem)
+        if (Problem(body, model, vertex) is { } problem)
         {
             await Error(context, 400, "INVALID_ARGUMENT", problem);
             return;
@@ -435,12 +472,62 @@ public sealed class FakeGemini : IAsyncDisposable
         await Json(context, 200, new JsonObject { ["embeddings"] = embeddings });
     }
 
+    /// <summary>Google's OAuth 2 token endpoint for the JWT bearer grant (developers.google.com/identity/protocols/oauth2/service-account).</summary>
+    async Task Token(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var assertion = form["assertion"].ToString();
+        TokenRequests.Enqueue(assertion);
+        if (form["grant_type"] != "urn:ietf:params:oauth:grant-type:jwt-bearer")
+        {
+            await Json(context, 400, new JsonObject { ["error"] = "unsupported_grant_type", ["error_description"] = "Invalid grant_type: " + form["grant_type"] });
+            return;
+        }
+        if (AssertionProblem(assertion) is { } problem)
+        {
+            await Json(context, 400, new JsonObject { ["error"] = "invalid_grant", ["error_description"] = problem });
+            return;
+        }
+        var token = "ya29.fake-" + Guid.NewGuid().ToString("N");
+        _accessTokens[token] = true;
+        await Json(context, 200, new JsonObject { ["access_token"] = token, ["expires_in"] = 3599, ["token_type"] = "Bearer" });
+    }
+
+    string? AssertionProblem(string assertion)
+    {
+        var pieces = assertion.Split('.');
+        if (pieces.Length != 3)
+            return "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe";
+        static byte[] Decode(string text) =>
+            Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + (4 - text.Length % 4) % 4, '='));
+        var header = JsonNode.Parse(Decode(pieces[0]))!.AsObject();
+        var claims = JsonNode.Parse(Decode(pieces[1]))!.AsObject();
+        if (header["alg"]?.GetValue<string>() != "RS256" || header["kid"]?.GetValue<string>() != ServiceAccountKeyId)
+            return "Invalid JWT header.";
+        var signed = Encoding.ASCII.GetBytes(pieces[0] + "." + pieces[1]);
+        if (ServiceAccountKey is null || !ServiceAccountKey.VerifyData(signed, Decode(pieces[2]),
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1))
+            return "Invalid JWT Signature.";
+        if (claims["iss"]?.GetValue<string>() != ServiceAccountEmail)
+            return "Invalid issuer.";
+        if (claims["aud"]?.GetValue<string>() != Root.TrimEnd('/') + "/token")
+            return "Invalid JWT: audience does not match the token endpoint.";
+        if (claims["scope"]?.GetValue<string>()?.Split(' ').Contains("https://www.googleapis.com/auth/cloud-platform") != true)
+            return "Invalid scope.";
+        var issued = claims["iat"]!.GetValue<long>();
+        var expires = claims["exp"]!.GetValue<long>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (expires - issued > 3600 || Math.Abs(now - issued) > 300)
+            return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.";
+        return null;
+    }
+
     // ---- validation ----------------------------------------------------------------------------------------------
 
     /// <summary>What the real API would refuse in this body, as its message; null when the body is acceptable.</summary>
-    string? Problem(JsonObject body, string model)
+    string? Problem(JsonObject body, string model, bool vertex)
     {
-        if (Unknown(body, RequestFields, null) is { } unknown)
+        if (Unknown(body, vertex ? VertexRequestFields : RequestFields, null) is { } unknown)
             return unknown;
         if (body["contents"] is not JsonArray contents || contents.Count == 0)
             return "* GenerateContentRequest.contents: contents is not specified";
@@ -474,7 +561,7 @@ public sealed class FakeGemini : IAsyncDisposable
             {
                 if (parts[p] is not JsonObject part)
                     return $"* GenerateContentRequest.contents[{c}].parts[{p}]: must be an object";
-                if (PartProblem(part, $"contents[{c}].parts[{p}]") is { } badPart)
+                if (PartProblem(part, $"contents[{c}].parts[{p}]", vertex) is { } badPart)
                     return badPart;
                 if (part["functionCall"] is not null)
                 {
@@ -552,7 +639,7 @@ public sealed class FakeGemini : IAsyncDisposable
         return null;
     }
 
-    static string? PartProblem(JsonObject part, string at)
+    static string? PartProblem(JsonObject part, string at, bool vertex)
     {
         if (Unknown(part, PartFields, at) is { } unknown)
             return unknown;
@@ -580,7 +667,8 @@ public sealed class FakeGemini : IAsyncDisposable
         {
             if (file is not JsonObject fileData || Unknown(fileData, ["mimeType", "fileUri"], $"{at}.file_data") is { } badFile)
                 return $"Invalid JSON payload received. Unknown name at '{at}.file_data'.";
-            if (fileData["fileUri"]?.GetValue<string>() is not { Length: > 0 } uri || !uri.StartsWith("https://", StringComparison.Ordinal))
+            if (fileData["fileUri"]?.GetValue<string>() is not { Length: > 0 } uri
+                || !(uri.StartsWith("https://", StringComparison.Ordinal) || vertex && uri.StartsWith("gs://", StringComparison.Ordinal)))
                 return $"* GenerateContentRequest.{at}.file_data.file_uri: Unsupported file uri.";
         }
         if (part["functionCall"] is { } call)

@@ -518,6 +518,13 @@ public sealed class GeminiChatTests(PostgresFixture postgres) : GeminiGateway(po
     }
 
     [Fact]
+    public async Task labels_stay_behind_because_ai_studio_has_no_such_field()
+    {
+        await Chat(new { model = "flash", messages = Hello, labels = new { team = "search" } });
+        Assert.False(Sent.ContainsKey("labels"));
+    }
+
+    [Fact]
     public async Task api_base_and_key_come_from_gemini_api_base_and_gemini_api_key()
     {
         await Chat(new { model = "from-env", messages = Hello });
