@@ -52,12 +52,12 @@ internal sealed class GeminiContents
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var field = $"messages[{index++}]";
+            var at = index++;
             if (Role(message) is not ("system" or "developer"))
                 continue;
             if (!message.TryGetProperty("content", out var content))
                 continue;
-            var texts = Texts(content, field, out var error);
+            var texts = Texts(content, at, out var error);
             if (error is not null)
                 return error;
             foreach (var text in texts)
@@ -87,14 +87,14 @@ internal sealed class GeminiContents
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var field = $"messages[{index++}]";
+            var at = index++;
             var error = Role(message) switch
             {
                 "system" or "developer" => null,
-                "user" => User(message, field),
-                "assistant" => Assistant(message, field),
-                "tool" or "function" => ToolResult(message, field),
-                var role => ApiError.InvalidField($"{field}.role", $"'{role}' is not a role Gemini can take: use system, developer, user, assistant or tool."),
+                "user" => User(message, at),
+                "assistant" => Assistant(message, at),
+                "tool" or "function" => ToolResult(message, at),
+                var role => ApiError.InvalidField($"messages[{at}].role", $"'{role}' is not a role Gemini can take: use system, developer, user, assistant or tool."),
             };
             if (error is not null)
                 return error;
@@ -112,7 +112,7 @@ internal sealed class GeminiContents
         return null;
     }
 
-    ApiError? User(JsonElement message, string field)
+    ApiError? User(JsonElement message, int at)
     {
         if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
             return null;
@@ -122,12 +122,12 @@ internal sealed class GeminiContents
             return null;
         }
         if (content.ValueKind != JsonValueKind.Array)
-            return ApiError.InvalidField($"{field}.content", "expected a string or an array of content parts");
+            return ApiError.InvalidField($"messages[{at}].content", "expected a string or an array of content parts");
 
         var i = 0;
         foreach (var part in content.EnumerateArray())
         {
-            var partField = $"{field}.content[{i++}]";
+            var p = i++;
             var type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) ? t.GetString() : null;
             switch (type)
             {
@@ -137,41 +137,41 @@ internal sealed class GeminiContents
                     break;
                 case "image_url":
                     if (!part.TryGetProperty("image_url", out var image))
-                        return ApiError.MissingField($"{partField}.image_url", "the image's url");
+                        return ApiError.MissingField($"messages[{at}].content[{p}].image_url", "the image's url");
                     var (url, format) = image.ValueKind == JsonValueKind.String
                         ? (image.GetString(), null)
                         : (Str(image, "url"), Str(image, "format"));
                     if (string.IsNullOrEmpty(url))
-                        return ApiError.MissingField($"{partField}.image_url.url", "a data: or https: URL");
-                    if (Media(url, format, $"{partField}.image_url.url") is { } imageError)
-                        return imageError;
+                        return ApiError.MissingField($"messages[{at}].content[{p}].image_url.url", "a data: or https: URL");
+                    if (Media(url, format) is { } imageError)
+                        return ApiError.InvalidField($"messages[{at}].content[{p}].image_url.url", imageError);
                     break;
                 case "input_audio":
                     var audio = part.TryGetProperty("input_audio", out var a) ? a : default;
                     var data = audio.ValueKind == JsonValueKind.Object ? Str(audio, "data") : null;
                     var audioFormat = audio.ValueKind == JsonValueKind.Object ? Str(audio, "format") : null;
                     if (data is null || audioFormat is null)
-                        return ApiError.MissingField($"{partField}.input_audio", "data (base64) and format (e.g. \"wav\")");
+                        return ApiError.MissingField($"messages[{at}].content[{p}].input_audio", "data (base64) and format (e.g. \"wav\")");
                     var mediaType = audioFormat.StartsWith("audio/", StringComparison.Ordinal) ? audioFormat : "audio/" + audioFormat;
-                    if (Media($"data:{mediaType};base64,{data}", null, $"{partField}.input_audio") is { } audioError)
-                        return audioError;
+                    if (Media($"data:{mediaType};base64,{data}", null) is { } audioError)
+                        return ApiError.InvalidField($"messages[{at}].content[{p}].input_audio", audioError);
                     break;
                 case "file":
                     var file = part.TryGetProperty("file", out var f) ? f : default;
                     var source = file.ValueKind == JsonValueKind.Object ? Str(file, "file_data") ?? Str(file, "file_id") : null;
                     if (source is null)
-                        return ApiError.MissingField($"{partField}.file", "file_data (a data: URL) or file_id (a URI Gemini can read)");
-                    if (Media(source, Str(file, "format"), $"{partField}.file") is { } fileError)
-                        return fileError;
+                        return ApiError.MissingField($"messages[{at}].content[{p}].file", "file_data (a data: URL) or file_id (a URI Gemini can read)");
+                    if (Media(source, Str(file, "format")) is { } fileError)
+                        return ApiError.InvalidField($"messages[{at}].content[{p}].file", fileError);
                     break;
                 default:
-                    return ApiError.InvalidField($"{partField}.type", $"'{type}' parts cannot be sent to Gemini; use text, image_url, input_audio or file.");
+                    return ApiError.InvalidField($"messages[{at}].content[{p}].type", $"'{type}' parts cannot be sent to Gemini; use text, image_url, input_audio or file.");
             }
         }
         return null;
     }
 
-    ApiError? Assistant(JsonElement message, string field)
+    ApiError? Assistant(JsonElement message, int at)
     {
         if (message.TryGetProperty("content", out var content))
         {
@@ -192,11 +192,11 @@ internal sealed class GeminiContents
         var i = 0;
         foreach (var call in calls.EnumerateArray())
         {
-            var callField = $"{field}.tool_calls[{i++}]";
+            var c = i++;
             var function = call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var fn) ? fn : default;
             var name = function.ValueKind == JsonValueKind.Object ? Str(function, "name") : null;
             if (string.IsNullOrEmpty(name))
-                return ApiError.MissingField($"{callField}.function.name", "the name of the function called");
+                return ApiError.MissingField($"messages[{at}].tool_calls[{c}].function.name", "the name of the function called");
             var id = Str(call, "id");
             if (id is not null)
                 _callNames[id] = name;
@@ -213,10 +213,10 @@ internal sealed class GeminiContents
                     }
                     catch (JsonException)
                     {
-                        return ApiError.InvalidField($"{callField}.function.arguments", "expected a JSON object in a string, as the model produced it");
+                        return ApiError.InvalidField($"messages[{at}].tool_calls[{c}].function.arguments", "expected a JSON object in a string, as the model produced it");
                     }
                     if (parsed.RootElement.ValueKind != JsonValueKind.Object)
-                        return ApiError.InvalidField($"{callField}.function.arguments", "Gemini takes function arguments as a JSON object");
+                        return ApiError.InvalidField($"messages[{at}].tool_calls[{c}].function.arguments", "Gemini takes function arguments as a JSON object");
                 }
 
                 BeginPart(Turn.Model);
@@ -252,12 +252,12 @@ internal sealed class GeminiContents
         return null;
     }
 
-    ApiError? ToolResult(JsonElement message, string field)
+    ApiError? ToolResult(JsonElement message, int at)
     {
         var id = Str(message, "tool_call_id");
         var name = id is not null && _callNames.TryGetValue(id, out var called) ? called : Str(message, "name");
         if (string.IsNullOrEmpty(name))
-            return ApiError.InvalidField($"{field}.tool_call_id",
+            return ApiError.InvalidField($"messages[{at}].tool_call_id",
                 "no earlier assistant message has a tool call with this id; Gemini needs the name of the function a result answers.");
 
         var text = "";
@@ -306,11 +306,11 @@ internal sealed class GeminiContents
         }
     }
 
-    ApiError? Media(string url, string? format, string field)
+    /// <summary>Writes a media part into the user turn; why it cannot be sent otherwise.</summary>
+    string? Media(string url, string? format)
     {
-        // The part is written only when it can be sent; open the turn first so it lands inside it.
-        EnsureOpen(Turn.User);
-        return GeminiMedia.Write(_json, url, format, _api, field);
+        EnsureOpen(Turn.User); // the part is written only when it can be sent; open the turn first so it lands inside it
+        return GeminiMedia.Write(_json, url, format, _api);
     }
 
     void Text(Turn turn, string text)
@@ -360,7 +360,7 @@ internal sealed class GeminiContents
         _openHasCall = false;
     }
 
-    static List<string> Texts(JsonElement content, string field, out ApiError? error)
+    static List<string> Texts(JsonElement content, int at, out ApiError? error)
     {
         error = null;
         switch (content.ValueKind)
@@ -375,7 +375,7 @@ internal sealed class GeminiContents
                         texts.Add(t);
                     else if (part.ValueKind == JsonValueKind.Object && Str(part, "type") != "text")
                     {
-                        error = ApiError.InvalidField($"{field}.content", "a system message holds text only");
+                        error = ApiError.InvalidField($"messages[{at}].content", "a system message holds text only");
                         return [];
                     }
                 }
@@ -383,7 +383,7 @@ internal sealed class GeminiContents
             case JsonValueKind.Null:
                 return [];
             default:
-                error = ApiError.InvalidField($"{field}.content", "expected a string or an array of text parts");
+                error = ApiError.InvalidField($"messages[{at}].content", "expected a string or an array of text parts");
                 return [];
         }
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gateway.Api.Errors;
 using Gateway.Api.Providers.Anthropic;
 
 namespace Gateway.Api.Providers.Gemini;
@@ -23,13 +22,13 @@ internal static class GeminiMedia
         (".pdf", "application/pdf"), (".txt", "text/plain"),
     ];
 
-    /// <summary>Writes one part for <paramref name="url"/>, or returns why it cannot be sent.</summary>
-    public static ApiError? Write(Utf8JsonWriter json, string url, string? format, GeminiApi api, string field)
+    /// <summary>Writes one part for <paramref name="url"/>, or returns why it cannot be sent (for a 400 that names the field).</summary>
+    public static string? Write(Utf8JsonWriter json, string url, string? format, GeminiApi api)
     {
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             if (!DataUrl.TryParse(url, out var mediaType, out var data))
-                return ApiError.InvalidField(field, "a data: URL must be base64 (data:<media type>;base64,<data>).");
+                return "a data: URL must be base64 (data:<media type>;base64,<data>).";
             json.WriteStartObject();
             json.WriteStartObject("inlineData");
             json.WriteString("mimeType", string.IsNullOrEmpty(format) ? mediaType : format);
@@ -41,16 +40,16 @@ internal static class GeminiMedia
 
         var isGcs = url.StartsWith("gs://", StringComparison.OrdinalIgnoreCase);
         if (isGcs && api != GeminiApi.VertexAI)
-            return ApiError.InvalidField(field, "Google AI Studio cannot read gs:// objects directly; send the data inline " +
-                "(a data: URL), an HTTPS or signed URL, or use a vertex_ai/ deployment.");
+            return "Google AI Studio cannot read gs:// objects directly; send the data inline " +
+                "(a data: URL), an HTTPS or signed URL, or use a vertex_ai/ deployment.";
         if (!isGcs && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return ApiError.InvalidField(field, "Gemini fetches only HTTPS URLs; send the data inline as a data: URL " +
-                "(data:<media type>;base64,<data>) or give an https:// URL.");
+            return "Gemini fetches only HTTPS URLs; send the data inline as a data: URL " +
+                "(data:<media type>;base64,<data>) or give an https:// URL.";
 
         var type = string.IsNullOrEmpty(format) ? TypeOf(url) : format;
         if (type is null && !IsGoogleFile(url))
-            return ApiError.InvalidField(field, $"cannot tell the media type of '{Shorten(url)}' from its name; " +
-                "say it with \"format\" (e.g. {\"url\": …, \"format\": \"image/png\"}).");
+            return $"cannot tell the media type of '{Shorten(url)}' from its name; " +
+                "say it with \"format\" (e.g. {\"url\": …, \"format\": \"image/png\"}).";
 
         json.WriteStartObject();
         json.WriteStartObject("fileData");
