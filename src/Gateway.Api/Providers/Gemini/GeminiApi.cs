@@ -4,7 +4,7 @@ namespace Gateway.Api.Providers.Gemini;
 /// Which Google API serves the Gemini models. Both speak <c>generateContent</c>; they differ in where the model
 /// lives, how the caller proves who it is, and what a request may point at (Vertex reads <c>gs://</c> objects itself).
 /// </summary>
-public enum GeminiApi
+internal enum GeminiApi
 {
     /// <summary><c>gemini/</c>: the Generative Language API (Google AI Studio), authenticated with an API key.</summary>
     GoogleAIStudio,

@@ -130,7 +130,7 @@ internal static class GeminiRequest
         if (unsupported.Count > 0 && !dropParams)
         {
             error = new ApiError(400, "invalid_request_error",
-                $"{deployment.ProviderName} does not support parameters: [{string.Join(", ", unsupported.Select(p => $"'{p}'"))}], " +
+                $"litellm.UnsupportedParamsError: {deployment.ProviderName} does not support parameters: [{string.Join(", ", unsupported.Select(p => $"'{p}'"))}], " +
                 $"for model={model}. To drop these, set `drop_params: true` on the deployment's litellm_params or in " +
                 "litellm_settings (or send \"drop_params\": true).",
                 unsupported[0], "400");

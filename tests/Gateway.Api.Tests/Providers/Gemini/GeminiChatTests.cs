@@ -493,6 +493,7 @@ public sealed class GeminiChatTests(PostgresFixture postgres) : GeminiGateway(po
     public async Task a_parameter_gemini_lacks_is_a_clear_400_unless_drop_params()
     {
         var error = await (await Chat(new { model = "flash", messages = Hello, logit_bias = new Dictionary<string, int> { ["50256"] = -100 } }, 400)).OpenAIError(400);
+        Assert.StartsWith("litellm.UnsupportedParamsError:", error.GetProperty("message").GetString());
         Assert.Contains("'logit_bias'", error.GetProperty("message").GetString());
         Assert.Contains("drop_params", error.GetProperty("message").GetString());
         Assert.Empty(Upstream.Requests);
