@@ -6,13 +6,15 @@ namespace Gateway.Domain.Spend;
 
 /// <summary>Which calls a spend sum counts: every owner given must match (null does not filter).</summary>
 /// <param name="Since">Counts calls that started at or after this instant.</param>
+/// <param name="UpToSequence">Counts only events up to this sequence number (none: all committed).</param>
 public sealed record SpendFilter(
     string? KeyHash,
     string? TeamId,
     string? UserId,
     string? EndUser,
     string? ModelGroup,
-    DateTimeOffset Since);
+    DateTimeOffset Since,
+    long? UpToSequence = null);
 
 /// <summary>
 /// The spend of the calls a <see cref="SpendFilter"/> selects, for seeding windowed budgets at start-up. Exact even
@@ -54,9 +56,10 @@ public static class SpendSince
         };
         var since = filter.Since.ToUniversalTime(); // Npgsql writes timestamptz only from UTC offsets
 
-        var parameters = new List<object> { LogShard };
+        var upTo = filter.UpToSequence ?? long.MaxValue;
+        var parameters = new List<object> { upTo, LogShard };
         var sql = new StringBuilder()
-            .Append("with mark as (select coalesce(max(last_seq_id), 0) as seq from ").Append(schema)
+            .Append("with mark as (select least(coalesce(max(last_seq_id), 0), ?) as seq from ").Append(schema)
             .Append(".mt_event_progression where name = ?) select coalesce((select sum((l.data ->> '").Append(nameof(SpendLog.Spend))
             .Append("')::numeric) from ").Append(log.TableName.QualifiedName).Append(" l, mark where l.").Append(Column(nameof(SpendLog.StartTime)))
             .Append(" >= ? and (l.data ->> '").Append(nameof(SpendLog.Sequence)).Append("')::bigint <= mark.seq");
@@ -70,8 +73,9 @@ public static class SpendSince
         }
 
         sql.Append("), 0) + coalesce((select sum((e.data ->> '").Append(nameof(RequestCompleted.Cost))
-            .Append("')::numeric) from ").Append(schema).Append(".mt_events e, mark where e.seq_id > mark.seq and e.type = any(?) and (e.data ->> '")
+            .Append("')::numeric) from ").Append(schema).Append(".mt_events e, mark where e.seq_id > mark.seq and e.seq_id <= ? and e.type = any(?) and (e.data ->> '")
             .Append(nameof(RequestCompleted.StartedAt)).Append("')::timestamptz >= ?");
+        parameters.Add(upTo);
         parameters.Add(new[] { EventTypeName<RequestCompleted>(options), EventTypeName<RequestFailed>(options) });
         parameters.Add(since);
         foreach (var (value, _, field) in owners)
