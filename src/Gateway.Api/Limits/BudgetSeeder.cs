@@ -25,12 +25,12 @@ public sealed partial class BudgetSeeder(
     public static IEnumerable<BudgetSeed> For(VirtualKey key, DateTimeOffset now)
     {
         var window = key.CurrentBudgetWindow(now);
-        yield return new BudgetSeed(BudgetScope.ForKey(key.KeyHash), window, new SpendFilter(key.KeyHash, null, null, null, null, Since(window)));
+        yield return new BudgetSeed(BudgetScope.ForKey(key.Id), window, new SpendFilter(key.KeyHash, null, null, null, null, Since(window), EarlierKeyHashes: key.RetiredKeyHashes));
         foreach (var (model, budget) in key.ModelMaxBudget)
         {
             var modelWindow = BudgetWindow.Of(budget.TimePeriod, key.BudgetWindowAnchor, now);
-            yield return new BudgetSeed(BudgetScope.ForKeyModel(key.KeyHash, model), modelWindow,
-                new SpendFilter(key.KeyHash, null, null, null, model, Since(modelWindow)));
+            yield return new BudgetSeed(BudgetScope.ForKeyModel(key.Id, model), modelWindow,
+                new SpendFilter(key.KeyHash, null, null, null, model, Since(modelWindow), EarlierKeyHashes: key.RetiredKeyHashes));
         }
     }
 

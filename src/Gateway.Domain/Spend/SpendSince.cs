@@ -7,6 +7,7 @@ namespace Gateway.Domain.Spend;
 /// <summary>Which calls a spend sum counts: every owner given must match (null does not filter).</summary>
 /// <param name="Since">Counts calls that started at or after this instant.</param>
 /// <param name="UpToSequence">Counts only events up to this sequence number (none: all committed).</param>
+/// <param name="EarlierKeyHashes">The key's hashes before it was regenerated: calls under them count as the key's.</param>
 public sealed record SpendFilter(
     string? KeyHash,
     string? TeamId,
@@ -14,7 +15,8 @@ public sealed record SpendFilter(
     string? EndUser,
     string? ModelGroup,
     DateTimeOffset Since,
-    long? UpToSequence = null);
+    long? UpToSequence = null,
+    IReadOnlyList<string>? EarlierKeyHashes = null);
 
 /// <summary>
 /// The spend of the calls a <see cref="SpendFilter"/> selects, for seeding windowed budgets at start-up. Exact even
@@ -46,9 +48,12 @@ public static class SpendSince
         string Column(string member) => log.DuplicatedFields.Single(f => f.Members[^1].Name == member).ColumnName;
 
         // The owners, each as (duplicated column of the log, field of the events' JSON).
-        var owners = new (string? Value, string LogColumn, string EventField)[]
+        // A regenerated key's calls are under each of its hashes: the key is matched against all of them.
+        object? keyHashes = filter.KeyHash is null ? null
+            : filter.EarlierKeyHashes is { Count: > 0 } earlier ? new[] { filter.KeyHash }.Concat(earlier).ToArray() : filter.KeyHash;
+        var owners = new (object? Value, string LogColumn, string EventField)[]
         {
-            (filter.KeyHash, Column(nameof(SpendLog.KeyHash)), nameof(RequestCompleted.KeyHash)),
+            (keyHashes, Column(nameof(SpendLog.KeyHash)), nameof(RequestCompleted.KeyHash)),
             (filter.TeamId, Column(nameof(SpendLog.TeamId)), nameof(RequestCompleted.TeamId)),
             (filter.UserId, Column(nameof(SpendLog.UserId)), nameof(RequestCompleted.UserId)),
             (filter.EndUser, Column(nameof(SpendLog.EndUser)), nameof(RequestCompleted.CustomerId)),
@@ -68,7 +73,7 @@ public static class SpendSince
         {
             if (value is null)
                 continue;
-            sql.Append(" and l.").Append(column).Append(" = ?");
+            sql.Append(" and l.").Append(column).Append(value is string[] ? " = any(?)" : " = ?");
             parameters.Add(value);
         }
 
@@ -82,7 +87,7 @@ public static class SpendSince
         {
             if (value is null)
                 continue;
-            sql.Append(" and e.data ->> '").Append(field).Append("' = ?");
+            sql.Append(" and e.data ->> '").Append(field).Append(value is string[] ? "' = any(?)" : "' = ?");
             parameters.Add(value);
         }
         sql.Append("), 0)");
