@@ -1,5 +1,6 @@
 using System.Data;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Pricing;
 using Gateway.Domain.Spend;
 using JasperFx.Events;
 using Marten;
@@ -14,7 +15,11 @@ namespace Gateway.Domain.Audit;
 /// The events are streamed (one query per event type, rows read as they arrive), so memory follows the number of
 /// report rows, not the number of calls. Used by the <c>audit</c> CLI verb and meant for the portal's audit page.
 /// </summary>
-public sealed class CostAudit(IDocumentStore store)
+/// <param name="deploymentPrices">
+/// The host's deployments priced under a given sheet (deployment id to price), so <see cref="RepricingWith"/> prices
+/// calls as the gateway would have; none: by model names alone.
+/// </param>
+public sealed class CostAudit(IDocumentStore store, Func<PriceSheet, IReadOnlyDictionary<string, ModelPrice>>? deploymentPrices = null)
 {
     /// <summary>The daemon's name for the daily spend projection's only shard, in <c>mt_event_progression</c>.</summary>
     public const string DailySpendShard = nameof(DailySpend) + ":All";
@@ -22,6 +27,9 @@ public sealed class CostAudit(IDocumentStore store)
     // Postgres keeps timestamps to the microsecond and .NET to 100 ns: the SQL filter is a little wider than the
     // period, and AuditQuery.Covers then decides exactly, with the same values the projection saw.
     static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
+
+    /// <summary>How to recompute with <paramref name="sheet"/> (an uploaded file, the current sheet): set it as <see cref="AuditQuery.Prices"/>.</summary>
+    public Repricing RepricingWith(PriceSheet sheet) => new(sheet, deploymentPrices?.Invoke(sheet));
 
     public async Task<AuditReport> RunAsync(AuditQuery query, CancellationToken ct)
     {
