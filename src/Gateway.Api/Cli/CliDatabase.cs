@@ -136,7 +136,9 @@ public sealed class CliDatabase : IAsyncDisposable
             }
         }
         Host.Dispose();
-        NpgsqlConnection.ClearAllPools();
+        // Only this verb's pool: in-process callers (tests, a future host) keep theirs.
+        await using (var own = new NpgsqlConnection(ConnectionString))
+            NpgsqlConnection.ClearPool(own);
         // A gateway that started meanwhile took this cluster over: it is its to stop now.
         if (_startedHere is not null && othersConnected == 0)
             await _startedHere.StopAsync();
