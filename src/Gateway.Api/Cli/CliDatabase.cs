@@ -30,7 +30,7 @@ public sealed class CliDatabase : IAsyncDisposable
 
     public GatewaySettings Settings { get; }
 
-    /// <summary>A host holding the store, for Marten's own commands (<c>projections</c>); never started.</summary>
+    /// <summary>A host holding the store; never started.</summary>
     public IHost Host { get; }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
@@ -84,17 +84,7 @@ public sealed class CliDatabase : IAsyncDisposable
         connectionString = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationName }.ConnectionString;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(settings);
-        // The server's store options (GatewayHost): the same schema, events, projections and headers.
-        builder.Services.AddMarten(options =>
-            {
-                options.Connection(connectionString);
-                options.ConfigureGateway();
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                options.Events.MetadataConfig.HeadersEnabled = true;
-                // The gateways' daemon runs the async projections; a verb never does (and Marten need not warn).
-                options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged;
-            })
-            .UseLightweightSessions();
+        AddStore(builder.Services, connectionString);
         var database = new CliDatabase(settings, builder.Build(), connectionString, startedHere);
         try
         {
@@ -108,6 +98,21 @@ public sealed class CliDatabase : IAsyncDisposable
         }
         return database;
     }
+
+    /// <summary>Registers the gateway's store with the server's options (GatewayHost): the same schema, events, projections and headers.</summary>
+    public void AddStore(IServiceCollection services) => AddStore(services, ConnectionString);
+
+    static void AddStore(IServiceCollection services, string connectionString) =>
+        services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.ConfigureGateway();
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                // The gateways' daemon runs the async projections; a verb never does (and Marten need not warn).
+                options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged;
+            })
+            .UseLightweightSessions();
 
     /// <summary>Sessions of other programs (a running gateway, psql) on this database.</summary>
     public async Task<int> OtherSessionsAsync(CancellationToken ct, bool wholeCluster = false)

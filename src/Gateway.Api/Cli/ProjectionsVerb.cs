@@ -1,4 +1,5 @@
-using JasperFx;
+using JasperFx.CommandLine;
+using Microsoft.Extensions.Hosting;
 
 namespace Gateway.Api.Cli;
 
@@ -28,7 +29,18 @@ public static class ProjectionsVerb
                 $"{others} other session(s) use this database, probably a running gateway whose daemon would keep projecting while the rebuild "
                 + "deletes and replays. Stop the gateways, then rebuild (or pass --force if you know they are not running the daemon).");
         }
-        return await database.Host.RunJasperFxCommands(["projections", .. passed]);
+        // Only Marten's projections command, on a host with the gateway's store: no scan of the application folder
+        // for other commands (which loads whatever assemblies lie there).
+        var executor = CommandExecutor.For(factory =>
+        {
+            factory.RegisterCommand<JasperFx.Events.CommandLine.ProjectionsCommand>();
+            factory.ConfigureRun = run =>
+            {
+                if (run.Input is IHostBuilderInput input)
+                    input.HostBuilder = new HostBuilder().ConfigureServices(database.AddStore);
+            };
+        });
+        return await executor.ExecuteAsync(["projections", .. passed]);
     }
 
     static string? OptionValue(IReadOnlyList<string> arguments, string name)
