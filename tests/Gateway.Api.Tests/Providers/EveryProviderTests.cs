@@ -58,7 +58,7 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
     static JsonObject ChatRequest(string model, JsonArray messages, bool stream) => new()
     {
         ["model"] = model,
-        ["messages"] = messages,
+        ["messages"] = messages.DeepClone(), // the conversation grows turn by turn; each request gets its own copy
         ["tools"] = new JsonArray(OpenAITool()),
         ["tool_choice"] = "auto",
         ["max_tokens"] = 200,
@@ -76,7 +76,7 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
         ["max_tokens"] = 1024,
         ["system"] = SystemPrompt,
         ["tools"] = new JsonArray(AnthropicTool()),
-        ["messages"] = messages,
+        ["messages"] = messages.DeepClone(), // the conversation grows turn by turn; each request gets its own copy
         ["stream"] = stream,
     };
 
