@@ -55,16 +55,21 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
         ["required"] = new JsonArray("location"),
     };
 
-    static JsonObject ChatRequest(string model, JsonArray messages, bool stream) => new()
+    static JsonObject ChatRequest(string model, JsonArray messages, bool stream)
     {
-        ["model"] = model,
-        ["messages"] = messages.DeepClone(), // the conversation grows turn by turn; each request gets its own copy
-        ["tools"] = new JsonArray(OpenAITool()),
-        ["tool_choice"] = "auto",
-        ["max_tokens"] = 200,
-        ["stream"] = stream,
-        ["stream_options"] = stream ? new JsonObject { ["include_usage"] = true } : null,
-    };
+        var request = new JsonObject
+        {
+            ["model"] = model,
+            ["messages"] = messages.DeepClone(), // the conversation grows turn by turn; each request gets its own copy
+            ["tools"] = new JsonArray(OpenAITool()),
+            ["tool_choice"] = "auto",
+            ["max_tokens"] = 200,
+            ["stream"] = stream,
+        };
+        if (stream)
+            request["stream_options"] = new JsonObject { ["include_usage"] = true };
+        return request;
+    }
 
     static JsonArray ChatQuestion() => new(
         new JsonObject { ["role"] = "system", ["content"] = SystemPrompt },
@@ -85,8 +90,6 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
     /// <summary>The client's call on /v1/chat/completions with the master key; must answer 200.</summary>
     Task<IScenarioResult> Chat(JsonObject body) => Host.Scenario(s =>
     {
-        if (body["stream_options"] is null)
-            body.Remove("stream_options");
         s.Post.Json(body).ToUrl("/v1/chat/completions");
         s.WithMasterKey();
         s.StatusCodeShouldBe(200);
@@ -150,12 +153,18 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
         if (!stream)
             Assert.Equal(decimal.Round(expected, 12), result.ResponseCost());
 
-        var requestId = Guid.Parse(result.Context.Response.Headers["x-litellm-call-id"].ToString());
-        var e = Assert.Single(await Host.Events<RequestCompleted>(), e => e.RequestId == requestId);
+        var e = await Recorded(result);
         Assert.Equal((provider, stream, 200, false), (e.Provider, e.Stream, e.Status, e.UsageEstimated));
         Assert.Equal(usage, new Usage(e.PromptTokens, e.CompletionTokens, e.CachedTokens, e.CacheCreationTokens, e.ReasoningTokens));
         Assert.Equal((rates.Input, rates.Output), (e.Prices.InputCostPerToken, e.Prices.OutputCostPerToken));
         Assert.Equal(expected, e.Cost);
+    }
+
+    /// <summary>The call's RequestCompleted event, found by the x-litellm-call-id it answered with.</summary>
+    async Task<RequestCompleted> Recorded(IScenarioResult result)
+    {
+        var requestId = Guid.Parse(result.Context.Response.Headers["x-litellm-call-id"].ToString());
+        return Assert.Single(await Host.Events<RequestCompleted>(), e => e.RequestId == requestId);
     }
 
     /// <summary>Tool-call arguments or input: a JSON object that names Paris, as every fake's weather call does.</summary>
@@ -239,13 +248,18 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
             }),
         });
         messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = call.Id, ["content"] = ToolResult });
-        var second = await Chat(ChatRequest(provider, messages, stream: true));
+        // This time the client does not ask for usage: it gets none, and the call is charged all the same.
+        var request = ChatRequest(provider, messages, stream: true);
+        request.Remove("stream_options");
+        var second = await Chat(request);
         var answer = ChatStream.Read(await EventStream(second));
         Assert.Equal("stop", answer.FinishReason);
         Assert.Empty(answer.ToolCalls);
         Assert.Contains(ToolResult, answer.Content);
-        Assert.NotNull(answer.Usage);
-        await Charged(second, provider, OpenAIUsage(answer.Usage.Value), deployment.Rates, stream: true);
+        Assert.Null(answer.Usage);
+        var recorded = await Recorded(second);
+        await Charged(second, provider, new Usage(recorded.PromptTokens, recorded.CompletionTokens, recorded.CachedTokens,
+            recorded.CacheCreationTokens, recorded.ReasoningTokens), deployment.Rates, stream: true);
     }
 
     [Theory]

@@ -205,7 +205,7 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
         }
         else
         {
-            var pieces = finish == "stop" ? Pieces(text) : [""];
+            var pieces = finish == "stop" ? Pieces(text!) : [""];
             for (var i = 0; i < pieces.Length; i++)
             {
                 var delta = i == 0 ? new JsonObject { ["content"] = pieces[i], ["refusal"] = null, ["role"] = "assistant" } : new JsonObject { ["content"] = pieces[i] };
@@ -233,7 +233,7 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
     }
 
     /// <summary>The text, or the tool call, this conversation gets.</summary>
-    static (string Text, JsonObject? Call) Reply(JsonObject body)
+    static (string? Text, JsonObject? Call) Reply(JsonObject body)
     {
         var messages = body["messages"]!.AsArray();
         var results = messages.Reverse().TakeWhile(m => m!["role"]!.GetValue<string>() != "assistant")
@@ -242,7 +242,7 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
             return ("The tool said: " + string.Join(" | ", results.Select(m => m!["content"]!.GetValue<string>())), null);
         var choice = body["tool_choice"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["tool_choice"]!.GetValue<string>() : null;
         if (body["tools"] is JsonArray { Count: > 0 } tools && choice != "none")
-            return ("", new JsonObject
+            return (null, new JsonObject // content is null beside tool calls, as OpenAI sends it
             {
                 ["function"] = new JsonObject { ["arguments"] = """{"location":"Paris, FR"}""", ["name"] = tools[0]!["function"]!["name"]!.DeepClone() },
                 ["id"] = "call_AzureFake0001", ["type"] = "function",
