@@ -51,7 +51,6 @@ public sealed class EveryProviderGateway(PostgresFixture postgres) : IAsyncLifet
     public sealed record Deployment(string Group, Rates Rates, Usage ToolCallUsage);
 
     // Prices of the deployments the sheet does not know (set in config.yaml below).
-    const decimal VertexInput = 0.0000003m, VertexOutput = 0.0000025m;
     const decimal OllamaInput = 0.0000001m, OllamaOutput = 0.0000002m;
 
     public static readonly IReadOnlyDictionary<string, Deployment> Deployments = new Dictionary<string, Deployment>
@@ -64,7 +63,7 @@ public sealed class EveryProviderGateway(PostgresFixture postgres) : IAsyncLifet
                 FakeAnthropic.CacheReadTokens, FakeAnthropic.CacheCreationTokens)),
         // The fake's gemini-2.5-cached reports cached tokens; base_model prices it as gemini-2.5-flash.
         ["gemini"] = new("gemini", Rates.FromSheet("gemini/gemini-2.5-flash"), new(FakeGemini.PromptTokens, 7, FakeGemini.CachedTokens)),
-        ["vertex_ai"] = new("vertex_ai", new Rates(VertexInput, VertexOutput), new(FakeGemini.PromptTokens, 7)),
+        ["vertex_ai"] = new("vertex_ai", Rates.FromSheet("gemini-2.5-flash"), new(FakeGemini.PromptTokens, 7)),
         // Converse counts cache reads (4) and writes (2) apart from its 12 input tokens.
         ["bedrock"] = new("bedrock", Rates.FromSheet(FakeBedrock.Model), new(12 + 4 + 2, 7, 4, 2)),
         ["ollama_chat"] = new("ollama_chat", new Rates(OllamaInput, OllamaOutput), new(26, 8)),
@@ -119,8 +118,6 @@ public sealed class EveryProviderGateway(PostgresFixture postgres) : IAsyncLifet
                   vertex_project: {{FakeGemini.VertexProject}}
                   vertex_location: {{FakeGemini.VertexLocation}}
                   vertex_credentials: os.environ/VERTEX_SERVICE_ACCOUNT
-                  input_cost_per_token: {{VertexInput.ToString(CultureInfo.InvariantCulture)}}
-                  output_cost_per_token: {{VertexOutput.ToString(CultureInfo.InvariantCulture)}}
               - model_name: bedrock
                 litellm_params:
                   model: bedrock/{{FakeBedrock.Model}}
