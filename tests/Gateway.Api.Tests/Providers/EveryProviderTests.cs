@@ -381,6 +381,7 @@ public sealed class EveryProviderTests(EveryProviderGateway gateway) : IClassFix
         }
 
         var messageDelta = events[^2].Data;
+        Assert.Equal(JsonValueKind.Number, messageDelta.GetProperty("usage").GetProperty("output_tokens").ValueKind); // the final count comes here
         foreach (var (name, value) in messageDelta.GetProperty("usage").EnumerateObject().Select(p => (p.Name, p.Value)))
             if (value.ValueKind != JsonValueKind.Null)
                 usage[name] = JsonNode.Parse(value.GetRawText());
