@@ -59,6 +59,7 @@ public class BuiltinPriceSheetTests
     [InlineData("claude-3-5-haiku-20241022")]
     [InlineData("gemini/gemini-2.5-pro"), InlineData("gemini/gemini-2.5-flash"), InlineData("gemini/gemini-2.5-flash-lite")]
     [InlineData("gemini/gemini-2.0-flash"), InlineData("gemini/gemini-embedding-001")]
+    [InlineData("gemini-2.5-pro"), InlineData("gemini-2.5-flash"), InlineData("gemini-2.5-flash-lite")]
     [InlineData("mistral/mistral-large-latest"), InlineData("mistral/mistral-medium-latest"), InlineData("mistral/mistral-small-latest")]
     [InlineData("mistral/codestral-latest"), InlineData("mistral/mistral-embed")]
     public void prices_the_common_models_under_litellm_names(string model)

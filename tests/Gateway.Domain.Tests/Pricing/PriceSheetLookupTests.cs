@@ -113,6 +113,7 @@ public class PriceSheetLookupTests
         Assert.Same(builtin.Find("gpt-4o"), builtin.FindForModel("azure/gpt-4o", "azure/gpt-4o-eu"));
         Assert.Same(builtin.Find("claude-sonnet-4-5"), builtin.FindForModel(null, "anthropic/claude-sonnet-4-5"));
         Assert.Same(builtin.Find("gemini/gemini-2.5-flash"), builtin.FindForModel(null, "gemini/gemini-2.5-flash"));
+        Assert.Same(builtin.Find("gemini-2.5-flash"), builtin.FindForModel(null, "vertex_ai/gemini-2.5-flash"));
         Assert.Same(builtin.Find("mock-gpt"), builtin.FindForModel(null, "mock-gpt"));
     }
 }

@@ -18,6 +18,9 @@ namespace Gateway.Api.Tests.Providers.Azure;
 /// Azure's extras: <c>prompt_filter_results</c>, per-choice <c>content_filter_results</c>, and in streams a first chunk with
 /// no choices and annotation-only chunks. Deployments: any name in <see cref="Deployments"/>; <c>filtered</c> (400
 /// content filter), <c>filtered-output</c> (finish_reason content_filter), <c>throttled</c> (429, retry-after 6).
+/// Offered tools (unless <c>tool_choice</c> is <c>none</c>) get a call of the first one; tool results since the last
+/// assistant turn are answered in text quoting them. Like OpenAI, it refuses a <c>tool</c> message that answers no
+/// preceding tool call, tool calls left unanswered, and tool-call arguments that are not a string.
 /// </summary>
 public sealed class FakeAzureOpenAI : IAsyncDisposable
 {
@@ -117,6 +120,11 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
             await Error(context, 400, null, "'messages' is a required property", "invalid_request_error");
             return;
         }
+        if (ToolProblem(body) is { } toolProblem)
+        {
+            await Error(context, 400, null, toolProblem, "invalid_request_error");
+            return;
+        }
         var stream = body["stream"]?.GetValue<bool>() ?? false;
         if (body["stream_options"] is not null && (!stream || (apiVersion is not null && apiVersion != "preview" && string.CompareOrdinal(apiVersion, "2024-09-01") < 0)))
         {
@@ -139,16 +147,20 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
                 return;
         }
 
-        var finish = deployment == "filtered-output" ? "content_filter" : "stop";
+        var (text, call) = Reply(body);
+        var finish = deployment == "filtered-output" ? "content_filter" : call is null ? "stop" : "tool_calls";
         if (!stream)
         {
+            var message = new JsonObject { ["content"] = finish == "content_filter" ? null : text, ["refusal"] = null, ["role"] = "assistant" };
+            if (call is not null)
+                message["tool_calls"] = new JsonArray(call.DeepClone());
             await Json(context, new JsonObject
             {
                 ["choices"] = new JsonArray(new JsonObject
                 {
-                    ["content_filter_results"] = SafeResults(),
+                    ["content_filter_results"] = call is null ? SafeResults() : new JsonObject(),
                     ["finish_reason"] = finish, ["index"] = 0, ["logprobs"] = null,
-                    ["message"] = new JsonObject { ["content"] = finish == "stop" ? "Hello from Azure!" : null, ["refusal"] = null, ["role"] = "assistant" },
+                    ["message"] = message,
                 }),
                 ["created"] = 1731000000, ["id"] = "chatcmpl-AzureFake", ["model"] = "gpt-4o-2024-08-06", ["object"] = "chat.completion",
                 ["prompt_filter_results"] = PromptFilterResults(),
@@ -165,11 +177,40 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
             ["choices"] = new JsonArray(), ["created"] = 0, ["id"] = "", ["model"] = "", ["object"] = "",
             ["prompt_filter_results"] = PromptFilterResults(),
         });
-        var pieces = finish == "stop" ? new[] { "", "Hello", " from", " Azure!" } : [""];
-        for (var i = 0; i < pieces.Length; i++)
+        if (call is not null)
         {
-            var delta = i == 0 ? new JsonObject { ["content"] = pieces[i], ["refusal"] = null, ["role"] = "assistant" } : new JsonObject { ["content"] = pieces[i] };
-            await Sse(context, Chunk(new JsonObject { ["content_filter_results"] = i == 0 ? new JsonObject() : SafeResults(), ["delta"] = delta, ["finish_reason"] = null, ["index"] = 0, ["logprobs"] = null }));
+            // A tool call streams as OpenAI's does: the id and name first with empty arguments, then the arguments in pieces.
+            var arguments = call["function"]!["arguments"]!.GetValue<string>();
+            await Sse(context, Chunk(new JsonObject
+            {
+                ["content_filter_results"] = new JsonObject(),
+                ["delta"] = new JsonObject
+                {
+                    ["content"] = null, ["refusal"] = null, ["role"] = "assistant",
+                    ["tool_calls"] = new JsonArray(new JsonObject
+                    {
+                        ["function"] = new JsonObject { ["arguments"] = "", ["name"] = call["function"]!["name"]!.DeepClone() },
+                        ["id"] = call["id"]!.DeepClone(), ["index"] = 0, ["type"] = "function",
+                    }),
+                },
+                ["finish_reason"] = null, ["index"] = 0, ["logprobs"] = null,
+            }));
+            foreach (var piece in new[] { arguments[..5], arguments[5..] })
+                await Sse(context, Chunk(new JsonObject
+                {
+                    ["content_filter_results"] = new JsonObject(),
+                    ["delta"] = new JsonObject { ["tool_calls"] = new JsonArray(new JsonObject { ["function"] = new JsonObject { ["arguments"] = piece }, ["index"] = 0 }) },
+                    ["finish_reason"] = null, ["index"] = 0, ["logprobs"] = null,
+                }));
+        }
+        else
+        {
+            var pieces = finish == "stop" ? Pieces(text!) : [""];
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                var delta = i == 0 ? new JsonObject { ["content"] = pieces[i], ["refusal"] = null, ["role"] = "assistant" } : new JsonObject { ["content"] = pieces[i] };
+                await Sse(context, Chunk(new JsonObject { ["content_filter_results"] = i == 0 ? new JsonObject() : SafeResults(), ["delta"] = delta, ["finish_reason"] = null, ["index"] = 0, ["logprobs"] = null }));
+            }
         }
         await Sse(context, Chunk(new JsonObject { ["content_filter_results"] = new JsonObject(), ["delta"] = new JsonObject(), ["finish_reason"] = finish, ["index"] = 0, ["logprobs"] = null }));
         // An asynchronous-filter annotation after the end: filter results and offsets, no delta.
@@ -190,6 +231,57 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
             });
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
+
+    /// <summary>The text, or the tool call, this conversation gets.</summary>
+    static (string? Text, JsonObject? Call) Reply(JsonObject body)
+    {
+        var messages = body["messages"]!.AsArray();
+        var results = messages.Reverse().TakeWhile(m => m!["role"]!.GetValue<string>() != "assistant")
+            .Where(m => m!["role"]!.GetValue<string>() == "tool").Reverse().ToList();
+        if (results.Count > 0)
+            return ("The tool said: " + string.Join(" | ", results.Select(m => m!["content"]!.GetValue<string>())), null);
+        var choice = body["tool_choice"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["tool_choice"]!.GetValue<string>() : null;
+        if (body["tools"] is JsonArray { Count: > 0 } tools && choice != "none")
+            return (null, new JsonObject // content is null beside tool calls, as OpenAI sends it
+            {
+                ["function"] = new JsonObject { ["arguments"] = """{"location":"Paris, FR"}""", ["name"] = tools[0]!["function"]!["name"]!.DeepClone() },
+                ["id"] = "call_AzureFake0001", ["type"] = "function",
+            });
+        return ("Hello from Azure!", null);
+    }
+
+    /// <summary>What Azure (as OpenAI) refuses in tools and tool turns; null when they are well formed.</summary>
+    static string? ToolProblem(JsonObject body)
+    {
+        if (body["tools"] is { } tools && (tools is not JsonArray list || list.Any(t => t?["type"]?.GetValue<string>() != "function" || t["function"]?["name"] is null)))
+            return "Invalid 'tools': each tool needs type \"function\" and a function name";
+        var unanswered = new HashSet<string>();
+        var messages = body["messages"]!.AsArray();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var role = messages[i]!["role"]!.GetValue<string>();
+            if (role != "tool" && unanswered.Count > 0)
+                return $"An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: {string.Join(", ", unanswered)}";
+            if (role == "assistant")
+            {
+                foreach (var call in messages[i]!["tool_calls"] as JsonArray ?? [])
+                {
+                    if (call?["id"]?.GetValue<string>() is not { } id || call["type"]?.GetValue<string>() != "function"
+                        || call["function"]?["arguments"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+                        return $"Invalid 'messages[{i}].tool_calls': each needs an id, type \"function\", a name and arguments as a string";
+                    unanswered.Add(id);
+                }
+            }
+            else if (role == "tool" && (messages[i]!["tool_call_id"]?.GetValue<string>() is not { } answers || !unanswered.Remove(answers)))
+            {
+                return "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+            }
+        }
+        return unanswered.Count > 0 ? "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'." : null;
+    }
+
+    /// <summary>Text as Azure streams it: an empty first piece, then a word at a time.</summary>
+    static string[] Pieces(string text) => ["", .. text.Split(' ').Select((w, i) => i == 0 ? w : " " + w)];
 
     static JsonObject Chunk(JsonObject choice) => new()
     {
