@@ -1,6 +1,7 @@
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Routing;
 using Gateway.Domain.Spend;
 using Gateway.Domain.Teams;
 using Gateway.Domain.Users;
@@ -27,6 +28,7 @@ public static class Configuration
         options.ConfigureUsers();
         options.ConfigureCustomers();
         options.ConfigureBudgets();
+        options.ConfigureRouting();
         return options;
     }
 
@@ -50,6 +52,11 @@ public static class Configuration
         options.Events.AddEventType<BudgetExceeded>();
         options.Events.AddEventType<SoftBudgetCrossed>();
         options.Events.AddEventType<BudgetWindowReset>();
+    }
+
+    static void ConfigureRouting(this StoreOptions options)
+    {
+        options.Events.AddEventType<DeploymentCooledDown>();
     }
 
     static void ConfigureSpend(this StoreOptions options)
