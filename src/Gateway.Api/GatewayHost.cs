@@ -71,6 +71,10 @@ public static class GatewayHost
         services.AddSingleton(sp => DeploymentTableBuilder.Build(
             settings.Config, settings.Prices, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder))));
+        services.AddSingleton(RouterPolicy.From(settings.Config));
+        services.AddSingleton<DeploymentHealth>();
+        services.AddSingleton(sp => new DeploymentLoad(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RouterPolicy>().LatencySamples));
+        services.AddSingleton<Router>();
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new HealthDatabase(connectionString));
 
