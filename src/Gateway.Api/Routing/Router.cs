@@ -134,7 +134,7 @@ public sealed partial class Router
     /// <summary>One try: pick, send under the deadline, and for a stream wait for its first chunk.</summary>
     async ValueTask<Attempt> AttemptAsync(GroupCall call, CancellationToken ct)
     {
-        var deployment = Select(call, excludeTried: true, out var refusal);
+        var deployment = Select(call, Tried.Avoid, out var refusal);
         if (deployment is null)
             return new Attempt(null, refusal, UpstreamErrorKinds.Of(refusal!), 0, TimeSpan.Zero);
 
@@ -236,11 +236,11 @@ public sealed partial class Router
         var delay = TimeSpan.Zero;
         if (call.Attempts <= retries)
         {
-            if (Select(call, excludeTried: true, out _) is not null)
+            if (Select(call, Tried.Exclude, out _) is not null)
             {
                 // Another deployment takes the retry at once.
             }
-            else if (Select(call, excludeTried: false, out _) is not null)
+            else if (Select(call, Tried.Include, out _) is not null)
             {
                 delay = Policy.BackoffFor(call.Attempts - 1, error.RetryAfterSeconds, Random.Shared.NextDouble());
             }
@@ -275,7 +275,7 @@ public sealed partial class Router
     /// its prompt (pre-call checks) and are under their limits, those of the lowest <c>order</c>, chosen by the strategy.
     /// Deployments that already failed this call are passed over while others remain. Null, with the refusal, when none is left.
     /// </summary>
-    Deployment? Select(GroupCall call, bool excludeTried, out ApiError? refusal)
+    Deployment? Select(GroupCall call, Tried tried, out ApiError? refusal)
     {
         refusal = null;
         var group = call.Group;
@@ -304,7 +304,7 @@ public sealed partial class Router
                     soonest = coolingFor < soonest ? coolingFor : soonest;
                     continue;
                 }
-                if (excludeTried && call.Tried.Contains(deployment.Id))
+                if (tried != Tried.Include && call.Tried.Contains(deployment.Id))
                 {
                     skippedTried = true;
                     continue;
@@ -325,8 +325,8 @@ public sealed partial class Router
 
             if (count == 0)
             {
-                if (excludeTried && skippedTried)
-                    return Select(call, excludeTried: false, out refusal);
+                if (tried == Tried.Avoid && skippedTried)
+                    return Select(call, Tried.Include, out refusal);
                 refusal = tooLong && cooling is null && !atLimit
                     ? RoutingErrors.NoContextWindowLargeEnough(call.Route.Request.Model, call.PromptTokens)
                     : RoutingErrors.NoDeploymentsAvailable(call.Route.Request.Model,
@@ -344,6 +344,9 @@ public sealed partial class Router
             ArrayPool<Deployment>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>What to do with deployments that already failed this call.</summary>
+    enum Tried { Avoid, Exclude, Include }
 
     bool OverItsLimits(Deployment deployment, int promptTokens)
     {
