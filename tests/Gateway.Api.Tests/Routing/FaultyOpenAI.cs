@@ -16,7 +16,8 @@ namespace Gateway.Api.Tests.Routing;
 /// ok); <c>fails-N</c> (N 500s, then ok); <c>unauthorized</c> (401); <c>too-long</c> (400 context_length_exceeded);
 /// <c>filtered</c> (400 content_policy_violation); <c>bad</c> (plain 400); <c>slow</c> (headers after 5 s); <c>late-first</c>
 /// (a stream's headers at once, its first chunk after 5 s); <c>stalls</c> (a stream's first chunk, then nothing for 30 s);
-/// <c>breaks</c> (a stream's first chunk, then the connection is cut); <c>reset</c> (the connection is cut before any answer).
+/// <c>breaks</c> (a stream's first chunk, then the connection is cut); <c>trickle</c> (a stream of six chunks 300 ms
+/// apart); <c>reset</c> (the connection is cut before any answer).
 /// Like OpenAI it refuses a request without a bearer key, model or messages with a 400, so a wrong request fails the test.
 /// </summary>
 public sealed class FaultyOpenAI : IAsyncDisposable
@@ -133,9 +134,11 @@ public sealed class FaultyOpenAI : IAsyncDisposable
         if (behaviour == "late-first" && !await Wait(TimeSpan.FromSeconds(5), aborted))
             return;
 
-        string[] pieces = ["Hello", " from", $" {name}"];
+        string[] pieces = behaviour == "trickle" ? ["Hello", " slowly", " but", " surely", " from", $" {name}"] : ["Hello", " from", $" {name}"];
         for (var i = 0; i < pieces.Length; i++)
         {
+            if (i > 0 && behaviour == "trickle" && !await Wait(TimeSpan.FromMilliseconds(300), aborted))
+                return;
             await Sse(context, new JsonObject
             {
                 ["id"] = "chatcmpl-faulty", ["object"] = "chat.completion.chunk", ["created"] = 1700000000, ["model"] = model,
