@@ -113,8 +113,9 @@ public sealed partial class ProxyHandler(
             return;
         }
         var customer = limits.Customer(request.User);
-        // An alias the key lists serves it even when the group's own name is not on the list.
-        var accessName = caller.MayUse(request.Model) ? request.Model : group.Name;
+        // An alias or wildcard (openai/*) the key lists serves it even when the group's own name is not on the list.
+        var accessName = caller.MayUse(request.Model) ? request.Model
+            : group.Pattern is { } pattern && caller.MayUse(pattern) ? pattern : group.Name;
         if (limits.Authorise(caller, accessName, request.Model, customer) is { } denied)
         {
             await FailAsync(context, call, denied);

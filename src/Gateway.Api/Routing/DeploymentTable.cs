@@ -64,7 +64,7 @@ public sealed class DeploymentTable
         {
             if (Match(model, parts) is not { } captured)
                 continue;
-            var group = new ModelGroup(model, pattern.Deployments.Select(d => Resolve(d, captured)).ToArray());
+            var group = new ModelGroup(model, pattern.Deployments.Select(d => Resolve(d, model, captured)).ToArray()) { Pattern = pattern.Name };
             if (_matched.Count < MaxRememberedMatches)
                 _matched.TryAdd(model, group);
             return group;
@@ -76,21 +76,22 @@ public sealed class DeploymentTable
     /// The deployment that serves <paramref name="captured"/>: each '*' of its model takes the next captured part, as
     /// LiteLLM fills <c>openai/*</c> from <c>openai/gpt-4o</c>; its price is looked up for the model it becomes.
     /// </summary>
-    Deployment Resolve(Deployment deployment, string[] captured)
+    Deployment Resolve(Deployment deployment, string model, string[] captured)
     {
         if (!deployment.IsPattern || !deployment.UpstreamModel.Contains('*', StringComparison.Ordinal))
-            return deployment;
+            return deployment with { ModelGroup = model };
 
         var pieces = deployment.UpstreamModel.Split('*');
-        var model = new System.Text.StringBuilder(pieces[0]);
+        var filled = new System.Text.StringBuilder(pieces[0]);
         for (var i = 1; i < pieces.Length; i++)
-            model.Append(captured.Length == 0 ? "" : captured[Math.Min(i - 1, captured.Length - 1)]).Append(pieces[i]);
-        var upstream = model.ToString();
+            filled.Append(captured.Length == 0 ? "" : captured[Math.Min(i - 1, captured.Length - 1)]).Append(pieces[i]);
+        var upstream = filled.ToString();
 
         var found = _prices.FindForModel(null, $"{deployment.ProviderName}/{upstream}");
         var price = found is null ? deployment.Price : MergeCustomPrice(found, deployment);
         return deployment with
         {
+            ModelGroup = model,
             UpstreamModel = upstream,
             Price = price,
             IsPriced = deployment.IsPriced || found is not null,

@@ -8,6 +8,9 @@ public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployment
     public string Name { get; } = name;
     public IReadOnlyList<Deployment> Deployments { get; } = deployments;
 
+    /// <summary>The wildcard name (<c>openai/*</c>) this group was matched by, for a model served through one.</summary>
+    public string? Pattern { get; init; }
+
     public Deployment Pick()
     {
         if (Deployments.Count == 1)

@@ -17,7 +17,7 @@ namespace Gateway.Api.Tests.Routing;
 /// <c>filtered</c> (400 content_policy_violation); <c>bad</c> (plain 400); <c>slow</c> (headers after 5 s); <c>late-first</c>
 /// (a stream's headers at once, its first chunk after 5 s); <c>stalls</c> (a stream's first chunk, then nothing for 30 s);
 /// <c>breaks</c> (a stream's first chunk, then the connection is cut); <c>trickle</c> (a stream of six chunks 300 ms
-/// apart); <c>lag</c> (answers after 200 ms); <c>reset</c> (the connection is cut before any answer).
+/// apart); <c>lag</c> (answers after 200 ms); <c>hold</c> (answers after 1.5 s); <c>reset</c> (the connection is cut before any answer).
 /// Like OpenAI it refuses a request without a bearer key, model or messages with a 400, so a wrong request fails the test.
 /// </summary>
 public sealed class FaultyOpenAI : IAsyncDisposable
@@ -110,8 +110,8 @@ public sealed class FaultyOpenAI : IAsyncDisposable
                 if (!await Wait(TimeSpan.FromSeconds(5), aborted))
                     return;
                 break;
-            case "lag":
-                if (!await Wait(TimeSpan.FromMilliseconds(200), aborted))
+            case "lag" or "hold":
+                if (!await Wait(TimeSpan.FromMilliseconds(behaviour == "lag" ? 200 : 1500), aborted))
                     return;
                 break;
         }
