@@ -43,6 +43,7 @@ public sealed class RetryTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(200, result.Status());
         Assert.Equal("Hello from alive", await result.Content());
         Assert.Equal("alive", result.ModelId());
+        Assert.Equal(_upstream.ApiBase("alive", "ok"), result.Header("x-litellm-model-api-base"));
         Assert.Equal(1, result.Retries());
         Assert.Equal(0, result.Fallbacks());
         Assert.Equal((1, 1), (_upstream.Calls("dead"), _upstream.Calls("alive")));
@@ -105,8 +106,11 @@ public sealed class RetryTests(PostgresFixture postgres) : IAsyncLifetime
 
         var error = await result.OpenAIError(500);
         Assert.Contains("server had an error", error.GetProperty("message").GetString());
+        // The headers say where the call went on a failure too.
         Assert.Equal(1, result.Retries());
+        Assert.Equal(0, result.Fallbacks());
         Assert.Equal("dead", result.ModelId());
+        Assert.Equal(_upstream.ApiBase("dead", "down"), result.Header("x-litellm-model-api-base"));
         Assert.Equal(2, _upstream.Calls("dead"));
     }
 
