@@ -75,6 +75,7 @@ public static class GatewayHost
         services.AddSingleton<DeploymentHealth>();
         services.AddSingleton(sp => new DeploymentLoad(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RouterPolicy>().LatencySamples));
         services.AddSingleton<Router>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BackgroundHealthChecks>(sp, settings.Config.General));
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new HealthDatabase(connectionString));
 
@@ -122,6 +123,7 @@ public static class GatewayHost
         services.AddHostedService<AccessLoader>();
         services.AddHostedService<BudgetAlertWriter>();
         services.AddHostedService<BudgetWindowWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackgroundHealthChecks>());
 
         if (PortalEnabled(builder.Configuration))
             services.AddGatewayPortal();
@@ -156,6 +158,7 @@ public static class GatewayHost
         }
         app.MapPost("/engines/{model}/chat/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions));
         app.MapHealth();
+        app.MapDeploymentHealth();
         app.MapWolverineEndpoints(http => http.AddMiddleware(typeof(AdminCaller)));
 
         if (PortalEnabled(app.Configuration))

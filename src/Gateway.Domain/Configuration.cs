@@ -57,6 +57,7 @@ public static class Configuration
     static void ConfigureRouting(this StoreOptions options)
     {
         options.Events.AddEventType<DeploymentCooledDown>();
+        options.Events.AddEventType<DeploymentHealthChanged>();
     }
 
     static void ConfigureSpend(this StoreOptions options)
