@@ -51,6 +51,11 @@ public sealed partial class Router
                     DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result.Delay),
                 })
                 .Build();
+
+        // LiteLLM accepts fallbacks to groups that do not exist (and fails at call time); say so at start-up instead.
+        foreach (var (setting, name) in policy.NamedGroups().Distinct())
+            if (table.Find(name) is null)
+                LogUnknownFallbackGroup(logger, setting, name);
     }
 
     public RouterPolicy Policy { get; }
@@ -377,6 +382,9 @@ public sealed partial class Router
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment} cools down for {Seconds} s after a {Status} ({Failures} failures this minute)")]
     static partial void LogCooledDown(ILogger logger, string deployment, double seconds, int status, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "router_settings.{Setting} names model group {ModelGroup}, which no model_list entry serves; it is skipped.")]
+    static partial void LogUnknownFallbackGroup(ILogger logger, string setting, string modelGroup);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: {ModelGroup} failed with {Status}; falling back to {Fallback}")]
     static partial void LogFallingBack(ILogger logger, Guid requestId, string modelGroup, string fallback, int status);

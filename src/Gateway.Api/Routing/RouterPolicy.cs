@@ -135,6 +135,24 @@ public sealed class RouterPolicy
             .Distinct(StringComparer.Ordinal)
             .Take(MaxFallbacks * 3);
 
+    /// <summary>Every model group the fallback settings name, with the setting that names it, for a start-up check.</summary>
+    public IEnumerable<(string Setting, string ModelGroup)> NamedGroups()
+    {
+        foreach (var (setting, rules) in new[] { ("fallbacks", _settings.Fallbacks), ("context_window_fallbacks", _settings.ContextWindowFallbacks),
+            ("content_policy_fallbacks", _settings.ContentPolicyFallbacks) })
+        {
+            foreach (var rule in rules ?? [])
+            {
+                if (rule.ModelGroup != "*")
+                    yield return (setting, rule.ModelGroup);
+                foreach (var target in rule.Fallbacks)
+                    yield return (setting, target);
+            }
+        }
+        foreach (var target in _settings.DefaultFallbacks ?? [])
+            yield return ("default_fallbacks", target);
+    }
+
     static bool HasRule(IReadOnlyList<FallbackRule>? rules, string modelGroup) => Rule(rules, modelGroup) is { Count: > 0 };
 
     static IReadOnlyList<string>? Rule(IReadOnlyList<FallbackRule>? rules, string modelGroup)

@@ -3,6 +3,9 @@ using Gateway.Api.Errors;
 using Gateway.Api.Providers;
 using Gateway.Api.Proxy;
 using Gateway.Api.Routing;
+using Gateway.Api.Tests.Hosting;
+using Gateway.Api.Config;
+using Microsoft.Extensions.Logging;
 using Gateway.Domain.Routing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -114,6 +117,34 @@ public sealed class RouterTests
         Assert.True(_events.Reader.TryRead(out var queued));
         var cooled = Assert.IsType<DeploymentCooledDown>(queued.Event);
         Assert.Equal(("locked", _time.GetUtcNow(), _time.GetUtcNow().AddSeconds(5)), (cooled.DeploymentId, cooled.At, cooled.Until));
+    }
+
+    [Fact]
+    public void fallbacks_to_groups_no_deployment_serves_are_named_at_start_up()
+    {
+        var log = new RecordingLogger();
+        var policy = RouterPolicy.From(new RouterSettings
+        {
+            Fallbacks = [new FallbackRule("g", ["g2", "nowhere"]), new FallbackRule("*", ["g"])],
+            DefaultFallbacks = ["gone"],
+        });
+        var groups = new Dictionary<string, ModelGroup> { ["g"] = new("g", [Deployments.Make("a")]), ["g2"] = new("g2", [Deployments.Make("b", "g2")]) };
+
+        _ = new Router(new DeploymentTable(groups, "test"), policy, new DeploymentHealth(_time), new DeploymentLoad(_time), _time, _events,
+            new Logged<Router>(log));
+
+        Assert.Equal([
+            "router_settings.fallbacks names model group nowhere, which no model_list entry serves; it is skipped.",
+            "router_settings.default_fallbacks names model group gone, which no model_list entry serves; it is skipped.",
+        ], log.Lines);
+    }
+
+    sealed class Logged<T>(ILogger inner) : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(logLevel, eventId, state, exception, formatter);
     }
 
     static async Task WaitFor(Func<bool> condition)
