@@ -83,7 +83,8 @@ public static class GatewayHost
         services.AddSingleton<EventQueue>();
         services.AddSingleton<EventWriter>();
         services.AddSingleton(GatewayNode.New());
-        services.AddSingleton<OtherNodesSpend>();
+        services.AddSingleton<FeedSpend>();
+        services.AddSingleton<FeedPosition>();
         services.AddSingleton<EventFeed>();
         services.AddMarten(options =>
             {

@@ -34,7 +34,7 @@ public sealed record BudgetWebhookPayload(
 public sealed record SendBudgetWebhook(Uri Url, BudgetWebhookPayload Payload, Guid AlertId);
 
 /// <summary>Builds the webhook for an alert, naming the key, team, user or customer as this node knows them.</summary>
-public sealed class BudgetWebhooks(GatewaySettings settings, Roster roster, KeyDirectory keys)
+public sealed class BudgetWebhooks(GatewaySettings settings, Roster roster, Marten.IDocumentStore store)
 {
     public async Task<SendBudgetWebhook?> ForAsync(RecordBudgetAlert alert, CancellationToken ct)
     {
@@ -43,17 +43,22 @@ public sealed class BudgetWebhooks(GatewaySettings settings, Roster roster, KeyD
             return null;
 
         var scope = alert.Scope;
-        string? keyHash = null, teamId = null, userId = null, customerId = null;
+        string? keyId = null, teamId = null, userId = null, customerId = null;
         switch (scope.Kind)
         {
-            case BudgetScope.Key: keyHash = scope.Id; break;
-            case BudgetScope.KeyModel: keyHash = scope.Id[..scope.Id.IndexOf('/')]; break;
+            case BudgetScope.Key: keyId = scope.Id; break;
+            case BudgetScope.KeyModel: keyId = scope.Id[..scope.Id.IndexOf('/')]; break;
             case BudgetScope.Team: teamId = scope.Id; break;
             case BudgetScope.TeamMember: (teamId, userId) = (scope.Id[..scope.Id.IndexOf('/')], scope.Id[(scope.Id.IndexOf('/') + 1)..]); break;
             case BudgetScope.User: userId = scope.Id; break;
             case BudgetScope.Customer: customerId = scope.Id; break;
         }
-        var key = keyHash is null ? null : await keys.FindAsync(keyHash, ct);
+        Gateway.Domain.Keys.VirtualKey? key = null;
+        if (Guid.TryParse(keyId, out var id))
+        {
+            await using var session = store.QuerySession();
+            key = await session.LoadAsync<Gateway.Domain.Keys.VirtualKey>(id, ct);
+        }
         teamId ??= key?.TeamId;
         userId ??= key?.UserId;
         var team = roster.Team(teamId);
@@ -64,7 +69,7 @@ public sealed class BudgetWebhooks(GatewaySettings settings, Roster roster, KeyD
             alert.Spend,
             exceeded ? alert.Threshold : null,
             exceeded ? null : alert.Threshold,
-            keyHash, customerId, userId, teamId, team?.Alias, user?.Email, key?.KeyAlias,
+            key?.KeyHash, customerId, userId, teamId, team?.Alias, user?.Email, key?.KeyAlias,
             null, null,
             exceeded ? "budget_crossed" : "soft_budget_crossed",
             scope.Kind == BudgetScope.KeyModel ? BudgetScope.Key : scope.Kind,

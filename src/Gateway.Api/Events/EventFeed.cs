@@ -14,25 +14,21 @@ namespace Gateway.Api.Events;
 /// (<see cref="GapPatience"/>) before it takes the gap as a rolled-back transaction and moves past it.
 /// </summary>
 public sealed partial class EventFeed(
-    IDocumentStore store, AccessRefresh access, OtherNodesSpend spend, GatewayNode node, ILogger<EventFeed> logger) : BackgroundService
+    IDocumentStore store, AccessRefresh access, FeedSpend spend, FeedPosition position, GatewayNode node, ILogger<EventFeed> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(3);
     const int BatchSize = 500;
 
-    long _position;
     long? _gapAt;
     DateTime _gapSeenAt;
-
-    /// <summary>The last sequence number this node has taken in.</summary>
-    public long Position => Interlocked.Read(ref _position);
 
     /// <summary>Starts from the store's end: what came before is in the snapshots and rollups loaded at start-up.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        _position = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
-            .FirstOrDefaultAsync(cancellationToken);
+        position.MoveTo(await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
+            .FirstOrDefaultAsync(cancellationToken));
         await base.StartAsync(cancellationToken);
     }
 
@@ -61,13 +57,20 @@ public sealed partial class EventFeed(
         }
     }
 
-    /// <summary>Takes in the events after <see cref="Position"/>, up to the first gap still worth waiting for.</summary>
+    /// <summary>Takes in the events after the feed's position, up to the first gap still worth waiting for.</summary>
     public async Task<int> PollAsync(CancellationToken ct)
+    {
+        var taken = 0;
+        await position.HoldAsync(async from => taken = await TakeInAsync(from, ct), ct);
+        return taken;
+    }
+
+    async Task<int> TakeInAsync(long from, CancellationToken ct)
     {
         IReadOnlyList<IEvent> events;
         await using (var session = store.QuerySession())
         {
-            events = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > _position)
+            events = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > from)
                 .OrderBy(e => e.Sequence).Take(BatchSize).ToListAsync(ct);
         }
 
@@ -75,19 +78,23 @@ public sealed partial class EventFeed(
         var taken = 0;
         foreach (var e in events)
         {
-            if (e.Sequence != _position + 1 && !GapGivenUp(e.Sequence))
+            if (e.Sequence != position.Sequence + 1 && !GapGivenUp(e.Sequence))
                 break;
             _gapAt = null;
             if (AccessRefresh.AggregateOf(e.EventType) is { } aggregate)
                 changed[e.StreamId] = aggregate;
-            else if (e.Data is RequestCompleted call && !FromThisNode(e))
+            else if (e.Data is RequestCompleted or RequestFailed)
             {
                 // The call is charged to the teams and budgets as they were when it ran: apply earlier changes first.
                 await access.RefreshAsync(changed, ct);
                 changed.Clear();
-                await spend.RecordAsync(call, ct);
+                await (e.Data is RequestCompleted done
+                    ? spend.ApplyAsync(done.KeyHash, done.ModelGroup, done.CustomerId, done.Cost, done.At, FromThisNode(e), ct)
+                    : e.Data is RequestFailed { Cost: > 0m } failed
+                        ? spend.ApplyAsync(failed.KeyHash, failed.ModelGroup, failed.CustomerId, failed.Cost, failed.At, FromThisNode(e), ct)
+                        : ValueTask.CompletedTask);
             }
-            Interlocked.Exchange(ref _position, e.Sequence);
+            position.MoveTo(e.Sequence);
             taken++;
         }
         await access.RefreshAsync(changed, ct);
@@ -96,15 +103,16 @@ public sealed partial class EventFeed(
 
     bool GapGivenUp(long next)
     {
-        if (_gapAt != _position + 1)
+        var missing = position.Sequence + 1;
+        if (_gapAt != missing)
         {
-            _gapAt = _position + 1;
+            _gapAt = missing;
             _gapSeenAt = DateTime.UtcNow;
             return false;
         }
         if (DateTime.UtcNow - _gapSeenAt < GapPatience)
             return false;
-        LogGapSkipped(logger, _position + 1, next - 1);
+        LogGapSkipped(logger, missing, next - 1);
         return true;
     }
 

@@ -36,10 +36,21 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
         _byHash[key.KeyHash] = new Entry(key, null);
         if (key.PreviousKeyHash is { } previous)
             _byHash[previous] = new Entry(key, null);
+        // A budget window may have been set or moved: count from the store again.
+        seeder.SeedLater(BudgetSeeder.For(key, time.GetUtcNow()).ToList());
     }
 
     async Task<VirtualKey?> LookUpOnceAsync(string keyHash)
     {
+        // The event feed (holding its position) looks up on its own: sharing a lookup that waits for the feed to
+        // move on would wait for ever.
+        if (Events.FeedPosition.Holding)
+        {
+            var seen = await QueryAsync(keyHash);
+            _byHash[keyHash] = seen is null ? new Entry(null, time.GetUtcNow() + NegativeLifetime) : new Entry(seen, null);
+            return seen;
+        }
+
         // Concurrent misses for one hash share one query.
         var lookup = _lookups.GetOrAdd(keyHash, hash => new Lazy<Task<VirtualKey?>>(() => QueryAsync(hash)));
         try

@@ -29,11 +29,12 @@ public sealed class BudgetLedger(IBudgetAlertSink? alerts = null, TimeProvider? 
     public decimal Reserved(BudgetScope scope) => _accounts.TryGetValue(scope, out var account) ? account.Snapshot().Reserved : 0m;
 
     /// <summary>
-    /// Loads spend known from the read models (at start-up, or when a budget is first seen). The larger of what this
-    /// node counted itself and the seed wins: the read model may lag this node's own latest calls, and this node has
-    /// not seen the calls from before it started. A seed for a window that is already over is ignored.
+    /// Sets a scope's spend from the store: <paramref name="recorded"/> is every call recorded up to the event feed's
+    /// position (all nodes), to which this node's own settled calls that the feed has not reached yet are added
+    /// (<see cref="Confirm"/> removes them as it does). Called with the feed held still, so nothing is counted twice
+    /// or missed. A seed for a window that is already over is ignored.
     /// </summary>
-    public void Seed(BudgetScope scope, decimal spent, BudgetWindow? window = null)
+    public void Seed(BudgetScope scope, decimal recorded, BudgetWindow? window = null)
     {
         var account = _accounts.GetOrAdd(scope, static _ => new BudgetAccount());
         lock (account)
@@ -41,8 +42,16 @@ public sealed class BudgetLedger(IBudgetAlertSink? alerts = null, TimeProvider? 
             if (window is { } w && account.WindowStart is { } start && w.Start < start)
                 return;
             Roll(account, scope, window);
-            account.SpentInWindow = Math.Max(account.SpentInWindow, spent);
+            account.SpentInWindow = recorded + account.Unconfirmed;
         }
+    }
+
+    /// <summary>The event feed reached one of this node's own calls: it is now part of what a seed would read.</summary>
+    public void Confirm(BudgetScope scope, decimal cost)
+    {
+        if (_accounts.TryGetValue(scope, out var account))
+            lock (account)
+                account.Unconfirmed = Math.Max(0m, account.Unconfirmed - cost);
     }
 
     /// <summary>
@@ -97,6 +106,7 @@ public sealed class BudgetLedger(IBudgetAlertSink? alerts = null, TimeProvider? 
             {
                 account.ReservedInFlight -= reservation.Amount;
                 account.SpentInWindow += actualCost;
+                account.Unconfirmed += actualCost;
                 CheckThresholds(account, limit);
             }
         }
@@ -172,6 +182,9 @@ internal sealed class BudgetAccount
 {
     public decimal SpentInWindow;
     public decimal ReservedInFlight;
+
+    /// <summary>This node's settled calls in the window that the event feed has not reached yet.</summary>
+    public decimal Unconfirmed;
     public DateTimeOffset? WindowStart;
     public DateTimeOffset? WindowEnd;
     public bool SoftAlerted;
@@ -181,6 +194,7 @@ internal sealed class BudgetAccount
     public void Restart(DateTimeOffset start, DateTimeOffset? end)
     {
         SpentInWindow = 0m;
+        Unconfirmed = 0m;
         WindowStart = start;
         WindowEnd = end;
         SoftAlerted = false;

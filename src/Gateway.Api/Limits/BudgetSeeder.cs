@@ -17,19 +17,20 @@ public readonly record struct BudgetSeed(BudgetScope Scope, BudgetWindow? Window
 /// customer and the proxy; when a key is first seen; and when a budget appears or changes. The sums come from the
 /// store (<see cref="SpendSince"/>, exact even while the rollups lag), off the hot path.
 /// </summary>
-public sealed partial class BudgetSeeder(IDocumentStore store, BudgetLedger ledger, ProxyBudget proxy, TimeProvider time, ILogger<BudgetSeeder> logger)
+public sealed partial class BudgetSeeder(
+    IDocumentStore store, BudgetLedger ledger, ProxyBudget proxy, Events.FeedPosition feed, TimeProvider time, ILogger<BudgetSeeder> logger)
 {
     static DateTimeOffset Since(BudgetWindow? window) => window?.Start ?? DateTimeOffset.UnixEpoch;
 
     public static IEnumerable<BudgetSeed> For(VirtualKey key, DateTimeOffset now)
     {
         var window = key.CurrentBudgetWindow(now);
-        yield return new BudgetSeed(BudgetScope.ForKey(key.KeyHash), window, new SpendFilter(key.KeyHash, null, null, null, null, Since(window)));
+        yield return new BudgetSeed(BudgetScope.ForKey(key.Id), window, new SpendFilter(key.KeyHash, null, null, null, null, Since(window), EarlierKeyHashes: key.RetiredKeyHashes));
         foreach (var (model, budget) in key.ModelMaxBudget)
         {
             var modelWindow = BudgetWindow.Of(budget.TimePeriod, key.BudgetWindowAnchor, now);
-            yield return new BudgetSeed(BudgetScope.ForKeyModel(key.KeyHash, model), modelWindow,
-                new SpendFilter(key.KeyHash, null, null, null, model, Since(modelWindow)));
+            yield return new BudgetSeed(BudgetScope.ForKeyModel(key.Id, model), modelWindow,
+                new SpendFilter(key.KeyHash, null, null, null, model, Since(modelWindow), EarlierKeyHashes: key.RetiredKeyHashes));
         }
     }
 
@@ -68,13 +69,14 @@ public sealed partial class BudgetSeeder(IDocumentStore store, BudgetLedger ledg
             yield return new BudgetSeed(BudgetScope.WholeProxy, window, new SpendFilter(null, null, null, null, null, Since(window)));
     }
 
-    /// <summary>Sums and seeds each budget (the ledger keeps the larger of its own count and the seed).</summary>
-    public async Task SeedAsync(IEnumerable<BudgetSeed> seeds, CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        foreach (var seed in seeds)
-            ledger.Seed(seed.Scope, await SpendSince.SumAsync(session, seed.Filter, ct), seed.Window);
-    }
+    /// <summary>Sums and seeds each budget with what was recorded up to the event feed's position, the feed held still.</summary>
+    public Task SeedAsync(IEnumerable<BudgetSeed> seeds, CancellationToken ct) =>
+        feed.HoldAsync(async upTo =>
+        {
+            await using var session = store.QuerySession();
+            foreach (var seed in seeds)
+                ledger.Seed(seed.Scope, await SpendSince.SumAsync(session, seed.Filter with { UpToSequence = upTo }, ct), seed.Window);
+        }, ct);
 
     /// <summary>Everything in the roster plus the proxy, at start-up.</summary>
     public Task SeedAllAsync(Access.Roster roster, CancellationToken ct)
@@ -99,8 +101,19 @@ public sealed partial class BudgetSeeder(IDocumentStore store, BudgetLedger ledg
             Customer customer when !customer.Deleted => For(customer, now).ToList(),
             _ => [],
         };
-        if (seeds.Count > 0)
-            _ = SeedQuietlyAsync(seeds);
+        SeedLater(seeds);
+    }
+
+    /// <summary>
+    /// Seeds in the background, outside whatever flow asked (the event feed holding its position, an admin command):
+    /// the seed waits for the feed to stand still, then reads exactly up to where it stands.
+    /// </summary>
+    public void SeedLater(List<BudgetSeed> seeds)
+    {
+        if (seeds.Count == 0)
+            return;
+        using (ExecutionContext.SuppressFlow())
+            _ = Task.Run(() => SeedQuietlyAsync(seeds));
     }
 
     async Task SeedQuietlyAsync(List<BudgetSeed> seeds)

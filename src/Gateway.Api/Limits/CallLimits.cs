@@ -64,10 +64,10 @@ public sealed class CallLimits(Roster roster, ProxyBudget proxy)
         var limits = new List<BudgetLimit>(4);
         if (caller.Key is { } key)
         {
-            limits.Add(new BudgetLimit(BudgetScope.ForKey(key.KeyHash), key.MaxBudget, key.CurrentBudgetWindow(now), key.SoftBudget));
+            limits.Add(new BudgetLimit(BudgetScope.ForKey(key.Id), key.MaxBudget, key.CurrentBudgetWindow(now), key.SoftBudget));
             if (key.ModelMaxBudget.TryGetValue(modelGroup, out var modelBudget))
             {
-                limits.Add(new BudgetLimit(BudgetScope.ForKeyModel(key.KeyHash, modelGroup), modelBudget.BudgetLimit,
+                limits.Add(new BudgetLimit(BudgetScope.ForKeyModel(key.Id, modelGroup), modelBudget.BudgetLimit,
                     BudgetWindow.Of(modelBudget.TimePeriod, key.BudgetWindowAnchor, now)));
             }
         }
@@ -96,11 +96,11 @@ public sealed class CallLimits(Roster roster, ProxyBudget proxy)
         if (caller.Key is { } key)
         {
             if (key.RpmLimit is not null || key.TpmLimit is not null || key.MaxParallelRequests is not null)
-                limits.Add(new RateLimit(BudgetScope.ForKey(key.KeyHash), key.RpmLimit, key.TpmLimit, key.MaxParallelRequests));
+                limits.Add(new RateLimit(BudgetScope.ForKey(key.Id), key.RpmLimit, key.TpmLimit, key.MaxParallelRequests));
             var modelRpm = key.ModelRpmLimit.TryGetValue(modelGroup, out var rpm) ? rpm : (long?)null;
             var modelTpm = key.ModelTpmLimit.TryGetValue(modelGroup, out var tpm) ? tpm : (long?)null;
             if (modelRpm is not null || modelTpm is not null)
-                limits.Add(new RateLimit(BudgetScope.ForKeyModel(key.KeyHash, modelGroup), modelRpm, modelTpm, null));
+                limits.Add(new RateLimit(BudgetScope.ForKeyModel(key.Id, modelGroup), modelRpm, modelTpm, null));
         }
         if (caller.Team is { } team && (team.RpmLimit is not null || team.TpmLimit is not null || team.MaxParallelRequests is not null))
             limits.Add(new RateLimit(BudgetScope.ForTeam(team.TeamId), team.RpmLimit, team.TpmLimit, (int?)team.MaxParallelRequests));

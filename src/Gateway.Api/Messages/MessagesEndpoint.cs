@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Gateway.Api.Errors;
 using Gateway.Api.Providers;
 using Gateway.Api.Providers.Anthropic;
@@ -75,44 +73,10 @@ public static class MessagesEndpoint
             }
         }
 
-        await context.Response.WriteAsJsonAsync(new { input_tokens = Estimate(request.OpenAIBody) }, ct);
+        // Other providers' models are counted with OpenAI's tokenizers over the translated request, as the proxy counts prompts.
+        var tokens = Providers.Tokens.TokenCounter.Shared.CountPrompt(OpenAIEndpoint.ChatCompletions, request.OpenAIBody, deployment.UpstreamModel);
+        await context.Response.WriteAsJsonAsync(new { input_tokens = Math.Max(1, tokens) }, ct);
     }
-
-    /// <summary>
-    /// No tokenizer for other providers' models here: about four UTF-8 bytes a token over the text the model reads
-    /// (message text, tool definitions), as the proxy estimates when a provider reports no usage; inline image and
-    /// file data is not counted as text.
-    /// </summary>
-    static int Estimate(byte[] openAIBody)
-    {
-        using var document = JsonDocument.Parse(openAIBody);
-        var bytes = 0;
-        var messages = 0;
-        foreach (var property in document.RootElement.EnumerateObject())
-        {
-            if (property.Name == "messages")
-            {
-                foreach (var message in property.Value.EnumerateArray())
-                {
-                    messages++;
-                    bytes += TextBytes(message);
-                }
-            }
-            else if (property.Name == "tools")
-            {
-                bytes += Encoding.UTF8.GetByteCount(property.Value.GetRawText());
-            }
-        }
-        return Math.Max(1, (bytes + 3) / 4 + 3 * messages);
-    }
-
-    static int TextBytes(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => element.GetString() is { } text && !text.StartsWith("data:", StringComparison.Ordinal) ? Encoding.UTF8.GetByteCount(text) : 0,
-        JsonValueKind.Object => element.EnumerateObject().Sum(p => TextBytes(p.Value)),
-        JsonValueKind.Array => element.EnumerateArray().Sum(TextBytes),
-        _ => 0,
-    };
 
     static AnthropicClientHeaders ClientHeaders(HttpRequest request) =>
         new(NullIfEmpty(request.Headers["anthropic-version"].ToString()), NullIfEmpty(request.Headers["anthropic-beta"].ToString()));

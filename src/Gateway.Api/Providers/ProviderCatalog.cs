@@ -1,14 +1,18 @@
 using Gateway.Api.Providers.Bedrock;
 using Gateway.Api.Providers.Anthropic;
 using Gateway.Api.Providers.Azure;
+using Gateway.Api.Providers.Gemini;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.Ollama;
 using Gateway.Api.Providers.OpenAICompatible;
+using Gateway.Api.Providers.Vertex;
 
 namespace Gateway.Api.Providers;
 
 /// <summary>What a provider prefix in config means: which adapter, its default base URL and where its key lives.</summary>
-public sealed record ProviderPreset(string Name, Provider Provider, string? DefaultApiBase, string[] ApiKeyVariables, string[] ApiBaseVariables);
+/// <param name="BasePath">A path the API lives under, added to an api_base given without it (Ollama's <c>/v1</c>).</param>
+public sealed record ProviderPreset(string Name, Provider Provider, string? DefaultApiBase, string[] ApiKeyVariables, string[] ApiBaseVariables,
+    string? BasePath = null);
 
 /// <summary>
 /// The providers a <c>model: &lt;provider&gt;/&lt;model&gt;</c> in config can name. OpenAI-compatible vendors share one
@@ -29,8 +33,12 @@ public sealed class ProviderCatalog
             BedrockProvider.RegionalEndpoint, [], []));
         Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
         Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
-        Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Chat), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
-        Add(new ProviderPreset("ollama", new OllamaProvider(clients, maxResponseBytes, OllamaApi.Generate), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
+        Add(new ProviderPreset(GeminiProvider.Name, new GeminiProvider(clients, maxResponseBytes), GeminiProvider.DefaultApiBase, ["GEMINI_API_KEY", "GOOGLE_API_KEY"], ["GEMINI_API_BASE"]));
+        // Vertex reads its project, location and credentials itself: which one applies depends on the others.
+        Add(new ProviderPreset(VertexProvider.Name, new VertexProvider(clients, maxResponseBytes, environment), VertexProvider.GlobalEndpoint, [], []));
+        Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
+        // ollama/ is Ollama's OpenAI-compatible API under /v1; api_base is the server root as for ollama_chat/.
+        Add(new ProviderPreset("ollama", openAI, "http://localhost:11434/v1", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"], BasePath: "/v1"));
         Tokens.TokenCounter.Shared.WarmUp();
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);

@@ -425,7 +425,7 @@ public sealed partial class ProxyHandler(
         headers["x-litellm-response-cost"] = Format(cost);
         if (call.Caller?.Key is { } key)
         {
-            var scope = BudgetScope.ForKey(key.KeyHash);
+            var scope = BudgetScope.ForKey(key.Id);
             headers["x-litellm-key-spend"] = Format(budgets.Spent(scope));
             if (key.MaxBudget is { } max)
                 headers["x-litellm-key-max-budget"] = Format(max);

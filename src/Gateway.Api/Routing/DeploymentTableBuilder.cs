@@ -77,6 +77,8 @@ public static partial class DeploymentTableBuilder
                     $"'{providerName}' has no default endpoint; set api_base (e.g. http://localhost:8000/v1).");
             if (!Uri.TryCreate(apiBaseText, UriKind.Absolute, out apiBase) || apiBase.Scheme is not ("http" or "https"))
                 throw Error(config, entry, $"{field}.api_base", $"expected an http(s) URL, got '{apiBaseText}'.");
+            if (preset.BasePath is { } basePath && !apiBase.AbsolutePath.TrimEnd('/').EndsWith(basePath, StringComparison.Ordinal))
+                apiBase = new Uri(apiBase.GetLeftPart(UriPartial.Path).TrimEnd('/') + basePath);
         }
 
         var apiKey = p.ApiKey ?? FirstSet(preset.ApiKeyVariables, environment);

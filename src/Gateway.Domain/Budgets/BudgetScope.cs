@@ -3,7 +3,8 @@ namespace Gateway.Domain.Budgets;
 /// <summary>
 /// Whose budget or rate limit: a key, a key on one model, a team, a member within a team, a portal user, a customer
 /// (end user) or the whole proxy. Kinds are LiteLLM's entity types (its webhook <c>event_group</c>), plus key_model.
-/// <see cref="Id"/> is the key hash, "hash/model", team id, "team/user", user id, customer id, or "proxy".
+/// <see cref="Id"/> is the key's id (stable when the key is regenerated), "keyid/model", team id, "team/user", user id,
+/// customer id, or "proxy".
 /// </summary>
 public readonly record struct BudgetScope(string Kind, string Id)
 {
@@ -15,8 +16,8 @@ public readonly record struct BudgetScope(string Kind, string Id)
     public const string Customer = "end_user";
     public const string Proxy = "proxy";
 
-    public static BudgetScope ForKey(string keyHash) => new(Key, keyHash);
-    public static BudgetScope ForKeyModel(string keyHash, string model) => new(KeyModel, keyHash + "/" + model);
+    public static BudgetScope ForKey(Guid keyId) => new(Key, keyId.ToString());
+    public static BudgetScope ForKeyModel(Guid keyId, string model) => new(KeyModel, keyId + "/" + model);
     public static BudgetScope ForTeam(string teamId) => new(Team, teamId);
     public static BudgetScope ForTeamMember(string teamId, string userId) => new(TeamMember, teamId + "/" + userId);
     public static BudgetScope ForUser(string userId) => new(User, userId);

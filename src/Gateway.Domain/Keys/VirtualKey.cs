@@ -39,6 +39,9 @@ public sealed record VirtualKey
     public bool Blocked { get; init; }
     public bool Revoked { get; init; }
     public string? PreviousKeyHash { get; init; }
+
+    /// <summary>Every hash this key had before its current one (oldest first): its calls under them are its spend too.</summary>
+    public IReadOnlyList<string> RetiredKeyHashes { get; init; } = [];
     public DateTimeOffset? PreviousKeyValidUntil { get; init; }
     public DateTimeOffset IssuedAt { get; init; }
     public string IssuedBy { get; init; } = "";
@@ -126,6 +129,7 @@ public sealed record VirtualKey
         KeyHash = e.KeyHash,
         KeyName = e.KeyName,
         PreviousKeyHash = e.PreviousKeyHash,
+        RetiredKeyHashes = [.. RetiredKeyHashes, KeyHash],
         PreviousKeyValidUntil = e.PreviousKeyValidUntil,
         UpdatedAt = e.At,
         UpdatedBy = e.By,

@@ -6,13 +6,17 @@ namespace Gateway.Domain.Spend;
 
 /// <summary>Which calls a spend sum counts: every owner given must match (null does not filter).</summary>
 /// <param name="Since">Counts calls that started at or after this instant.</param>
+/// <param name="UpToSequence">Counts only events up to this sequence number (none: all committed).</param>
+/// <param name="EarlierKeyHashes">The key's hashes before it was regenerated: calls under them count as the key's.</param>
 public sealed record SpendFilter(
     string? KeyHash,
     string? TeamId,
     string? UserId,
     string? EndUser,
     string? ModelGroup,
-    DateTimeOffset Since);
+    DateTimeOffset Since,
+    long? UpToSequence = null,
+    IReadOnlyList<string>? EarlierKeyHashes = null);
 
 /// <summary>
 /// The spend of the calls a <see cref="SpendFilter"/> selects, for seeding windowed budgets at start-up. Exact even
@@ -44,9 +48,12 @@ public static class SpendSince
         string Column(string member) => log.DuplicatedFields.Single(f => f.Members[^1].Name == member).ColumnName;
 
         // The owners, each as (duplicated column of the log, field of the events' JSON).
-        var owners = new (string? Value, string LogColumn, string EventField)[]
+        // A regenerated key's calls are under each of its hashes: the key is matched against all of them.
+        object? keyHashes = filter.KeyHash is null ? null
+            : filter.EarlierKeyHashes is { Count: > 0 } earlier ? new[] { filter.KeyHash }.Concat(earlier).ToArray() : filter.KeyHash;
+        var owners = new (object? Value, string LogColumn, string EventField)[]
         {
-            (filter.KeyHash, Column(nameof(SpendLog.KeyHash)), nameof(RequestCompleted.KeyHash)),
+            (keyHashes, Column(nameof(SpendLog.KeyHash)), nameof(RequestCompleted.KeyHash)),
             (filter.TeamId, Column(nameof(SpendLog.TeamId)), nameof(RequestCompleted.TeamId)),
             (filter.UserId, Column(nameof(SpendLog.UserId)), nameof(RequestCompleted.UserId)),
             (filter.EndUser, Column(nameof(SpendLog.EndUser)), nameof(RequestCompleted.CustomerId)),
@@ -54,9 +61,10 @@ public static class SpendSince
         };
         var since = filter.Since.ToUniversalTime(); // Npgsql writes timestamptz only from UTC offsets
 
-        var parameters = new List<object> { LogShard };
+        var upTo = filter.UpToSequence ?? long.MaxValue;
+        var parameters = new List<object> { upTo, LogShard };
         var sql = new StringBuilder()
-            .Append("with mark as (select coalesce(max(last_seq_id), 0) as seq from ").Append(schema)
+            .Append("with mark as (select least(coalesce(max(last_seq_id), 0), ?) as seq from ").Append(schema)
             .Append(".mt_event_progression where name = ?) select coalesce((select sum((l.data ->> '").Append(nameof(SpendLog.Spend))
             .Append("')::numeric) from ").Append(log.TableName.QualifiedName).Append(" l, mark where l.").Append(Column(nameof(SpendLog.StartTime)))
             .Append(" >= ? and (l.data ->> '").Append(nameof(SpendLog.Sequence)).Append("')::bigint <= mark.seq");
@@ -65,20 +73,21 @@ public static class SpendSince
         {
             if (value is null)
                 continue;
-            sql.Append(" and l.").Append(column).Append(" = ?");
+            sql.Append(" and l.").Append(column).Append(value is string[] ? " = any(?)" : " = ?");
             parameters.Add(value);
         }
 
         sql.Append("), 0) + coalesce((select sum((e.data ->> '").Append(nameof(RequestCompleted.Cost))
-            .Append("')::numeric) from ").Append(schema).Append(".mt_events e, mark where e.seq_id > mark.seq and e.type = any(?) and (e.data ->> '")
+            .Append("')::numeric) from ").Append(schema).Append(".mt_events e, mark where e.seq_id > mark.seq and e.seq_id <= ? and e.type = any(?) and (e.data ->> '")
             .Append(nameof(RequestCompleted.StartedAt)).Append("')::timestamptz >= ?");
+        parameters.Add(upTo);
         parameters.Add(new[] { EventTypeName<RequestCompleted>(options), EventTypeName<RequestFailed>(options) });
         parameters.Add(since);
         foreach (var (value, _, field) in owners)
         {
             if (value is null)
                 continue;
-            sql.Append(" and e.data ->> '").Append(field).Append("' = ?");
+            sql.Append(" and e.data ->> '").Append(field).Append(value is string[] ? "' = any(?)" : "' = ?");
             parameters.Add(value);
         }
         sql.Append("), 0)");

@@ -42,22 +42,21 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    async Task<(string Key, string Hash)> GenerateKey(object body)
+    /// <summary>Issues a key through the admin API (on the controlled clock); its plaintext, hash and budget scope.</summary>
+    async Task<(string Key, string Hash, BudgetScope Scope)> GenerateKey(object body)
     {
-        var result = await _host.Scenario(s =>
-        {
-            s.Post.Json(body).ToUrl("/key/generate");
-            s.WithMasterKey();
-        });
-        var key = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("key").GetString()!;
-        return (key, KeyPlaintext.Hash(key));
+        var key = (await _host.AdminPost("/key/generate", body)).GetProperty("key").GetString()!;
+        var hash = KeyPlaintext.Hash(key);
+        await using var session = _host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var id = (await Marten.QueryableExtensions.SingleAsync(session.Query<VirtualKey>().Where(k => k.KeyHash == hash), TestContext.Current.CancellationToken)).Id;
+        return (key, hash, BudgetScope.ForKey(id));
     }
 
     [Fact]
     public async Task crossing_soft_and_hard_budgets_is_recorded_once_and_each_webhook_arrives_once_through_retries()
     {
         var oneCall = (await _host.Chat(GatewayTestHost.MasterKey)).ResponseCost();
-        var (key, hash) = await GenerateKey(new { max_budget = oneCall * 1.5m, soft_budget = oneCall * 0.5m, key_alias = "ci-bot" });
+        var (key, hash, scope) = await GenerateKey(new { max_budget = oneCall * 1.5m, soft_budget = oneCall * 0.5m, key_alias = "ci-bot" });
 
         Assert.Equal(200, (await _host.Chat(key)).Context.Response.StatusCode);
         for (var i = 0; i < 3; i++)
@@ -80,7 +79,7 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.DoesNotContain(key, crossed.GetRawText()); // the plaintext key never leaves
 
         var exceeded = Assert.Single(await _host.Events<BudgetExceeded>());
-        Assert.Equal(BudgetScope.ForKey(hash), exceeded.Scope);
+        Assert.Equal(scope, exceeded.Scope);
         Assert.Single(await _host.Events<SoftBudgetCrossed>());
     }
 
@@ -88,13 +87,13 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task a_windowed_budget_resets_when_the_clock_passes_the_window_and_the_reset_is_recorded()
     {
         var oneCall = (await _host.Chat(GatewayTestHost.MasterKey)).ResponseCost();
-        var (key, hash) = await GenerateKey(new { max_budget = oneCall * 1.5m, budget_duration = "30s" });
+        var (key, _, scope) = await GenerateKey(new { max_budget = oneCall * 1.5m, budget_duration = "30s" });
 
         Assert.Equal(200, (await _host.Chat(key)).Context.Response.StatusCode);
         Assert.Equal(400, (await _host.Chat(key)).Context.Response.StatusCode);
 
         _clock.Advance(TimeSpan.FromSeconds(31));
-        var reset = await Eventually(async () => (await _host.Events<BudgetWindowReset>()).SingleOrDefault(e => e.Scope == BudgetScope.ForKey(hash)));
+        var reset = await Eventually(async () => (await _host.Events<BudgetWindowReset>()).SingleOrDefault(e => e.Scope == scope));
         Assert.Equal(oneCall, reset.Spend);
 
         var again = await _host.Chat(key);
@@ -105,7 +104,7 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : IAsyncLifetime
         // A second window's exhaustion is a second alert; the first window's alert is not repeated.
         Assert.Equal(2, (await Eventually(async () =>
         {
-            var all = (await _host.Events<BudgetExceeded>()).Where(e => e.Scope == BudgetScope.ForKey(hash)).ToList();
+            var all = (await _host.Events<BudgetExceeded>()).Where(e => e.Scope == scope).ToList();
             return all.Count == 2 ? all : null;
         })).Count);
     }

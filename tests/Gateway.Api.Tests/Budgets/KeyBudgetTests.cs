@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alba;
 using Gateway.Api.Tests.Infrastructure;
 using Gateway.Domain.Spend;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Api.Tests.Budgets;
 
@@ -61,5 +62,28 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(post
         var (key, _) = await Host.IssuedKey();
         for (var i = 0; i < 5; i++)
             Assert.Equal(200, (await Chat(key)).Context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task regenerating_a_key_keeps_its_spend_and_its_budget_even_after_a_restart()
+    {
+        var oneCall = Cost(await Chat(GatewayTestHost.MasterKey));
+        var old = (await Host.AdminPost("/key/generate", new { max_budget = oneCall * 2.5m })).GetProperty("key").GetString()!;
+        Assert.Equal(200, (await Chat(old)).Context.Response.StatusCode);
+
+        var regenerated = (await Host.AdminPost("/key/regenerate", new { key = old })).GetProperty("key").GetString()!;
+        Assert.NotEqual(old, regenerated);
+        Assert.Equal(200, (await Chat(regenerated)).Context.Response.StatusCode);
+        Assert.Equal(400, (await Chat(regenerated)).Context.Response.StatusCode);
+        await Host.EventsPersisted();
+
+        var info = (await Send(s => s.Get.Url($"/key/info?key={regenerated}"), 200)).GetProperty("info");
+        Assert.Equal(2 * oneCall, info.GetProperty("spend").GetDecimal());
+
+        await using var restarted = await GatewayTestHost.StartAsync(Postgres, settings: new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = Host.Services.GetRequiredService<Gateway.Api.Hosting.GatewaySettings>().DatabaseUrl,
+        });
+        Assert.Equal(400, (await restarted.Chat(regenerated)).Context.Response.StatusCode);
     }
 }

@@ -48,6 +48,30 @@ public sealed class BudgetLedgerTests
     }
 
     [Fact]
+    public void a_seed_counts_each_call_once_whether_or_not_the_feed_has_reached_it()
+    {
+        var ledger = new BudgetLedger();
+        var limit = new BudgetLimit(Team, 10m);
+        Assert.True(ledger.TryReserve([limit], 1m, out var own, out _));
+        ledger.Settle(own, 0.50m);
+
+        // The store has not recorded our call yet: the seed adds what it holds (another node's 0.25) to ours.
+        ledger.Seed(Team, 0.25m);
+        Assert.Equal(0.75m, ledger.Spent(Team));
+
+        // The feed reaches our call; a seed now reads it from the store, and it is not counted again.
+        ledger.Confirm(Team, 0.50m);
+        ledger.Seed(Team, 0.75m);
+        Assert.Equal(0.75m, ledger.Spent(Team));
+
+        // Another node's call arrives through the feed, then a seed reads the same total.
+        ledger.Record(limit, 2m);
+        Assert.Equal(2.75m, ledger.Spent(Team));
+        ledger.Seed(Team, 2.75m);
+        Assert.Equal(2.75m, ledger.Spent(Team));
+    }
+
+    [Fact]
     public void settling_replaces_the_worst_case_with_the_real_cost()
     {
         var ledger = new BudgetLedger();

@@ -344,7 +344,7 @@ public sealed class MessagesEndpointTests(PostgresFixture postgres) : IAsyncLife
     }
 
     [Fact]
-    public async Task count_tokens_asks_anthropic_for_anthropic_deployments_and_estimates_for_others_without_charging()
+    public async Task count_tokens_asks_anthropic_for_anthropic_deployments_and_counts_with_the_tokenizer_for_others_without_charging()
     {
         const string body = """{"model": "claude", "system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}]}""";
         var counted = await Message(body, path: "/v1/messages/count_tokens");
@@ -354,9 +354,10 @@ public sealed class MessagesEndpointTests(PostgresFixture postgres) : IAsyncLife
         Assert.Equal("claude-sonnet-4-5", received.Body["model"]!.GetValue<string>());
 
         var small = await Message("""{"model": "gpt", "messages": [{"role": "user", "content": "Hi"}]}""", path: "/v1/messages/count_tokens");
-        var large = await Message($$"""{"model": "gpt", "messages": [{"role": "user", "content": "{{new string('x', 4000)}}"}]}""", path: "/v1/messages/count_tokens");
-        Assert.True(small.GetProperty("input_tokens").GetInt32() > 0);
-        Assert.True(large.GetProperty("input_tokens").GetInt32() >= 1000);
+        var large = await Message($$"""{"model": "gpt", "messages": [{"role": "user", "content": "Hi{{string.Concat(Enumerable.Repeat(" hello", 1000))}}"}]}""", path: "/v1/messages/count_tokens");
+        // OpenAI's cookbook: 3 per message + "user" (1) + "Hi" (1) + 3 priming the reply; " hello" is one token.
+        Assert.Equal(8, small.GetProperty("input_tokens").GetInt32());
+        Assert.Equal(1008, large.GetProperty("input_tokens").GetInt32());
         Assert.Empty(_openAI.Requests);
 
         Assert.Empty(await _host.Events<RequestCompleted>());

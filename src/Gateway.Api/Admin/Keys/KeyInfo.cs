@@ -14,7 +14,7 @@ namespace Gateway.Api.Admin.Keys;
 public static class KeyInfoEndpoint
 {
     [WolverineGet("/key/info")]
-    public static async Task<IResult> Get(string? key, Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string? key, Caller caller, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         var named = key ?? (caller.MayReadAdmin ? null : caller.KeyHash);
         if (named is null)
@@ -26,10 +26,16 @@ public static class KeyInfoEndpoint
         if (found is null)
             return KeyCommands.NotFound(named).AsResult();
 
-        var spend = await session.LoadAsync<KeySpend>(found.KeyHash, ct);
-        var info = KeyView.Info(found);
-        info["spend"] = spend?.Spend ?? 0m;
-        info["model_spend"] = spend?.ModelSpend ?? new Dictionary<string, decimal>();
+        // Spend in the current budget window, exact, under every hash the key has had (regenerating keeps its spend);
+        // per model, lifetime, from the rollup.
+        var window = found.CurrentBudgetWindow(time.GetUtcNow());
+        var info = await KeyView.Info(found).WithSpendAsync(session,
+            new SpendFilter(found.KeyHash, null, null, null, null, DateTimeOffset.UnixEpoch, EarlierKeyHashes: found.RetiredKeyHashes), window, ct);
+        var modelSpend = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var rollup in await session.LoadManyAsync<KeySpend>(ct, [found.KeyHash, .. found.RetiredKeyHashes]))
+            foreach (var (model, amount) in rollup.ModelSpend)
+                modelSpend[model] = modelSpend.GetValueOrDefault(model) + amount;
+        info["model_spend"] = modelSpend;
         return Results.Json(new { key = named, info });
     }
 }

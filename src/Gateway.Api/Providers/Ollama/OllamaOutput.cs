@@ -9,7 +9,7 @@ public sealed record OllamaToolCall(string? Id, string Name, string Arguments);
 
 /// <summary>
 /// One object of Ollama's answer — a whole response, or one line of a stream — read with <see cref="Utf8JsonReader"/>
-/// into buffers reused from line to line: <c>message.content</c> (or /api/generate's <c>response</c>),
+/// into buffers reused from line to line: <c>message.content</c>,
 /// <c>message.thinking</c> (or <c>thinking</c>), <c>message.tool_calls</c>, <c>done</c>, <c>done_reason</c>,
 /// <c>prompt_eval_count</c>, <c>eval_count</c>, and <c>error</c>.
 /// </summary>

@@ -7,23 +7,12 @@ using Gateway.Api.Routing;
 
 namespace Gateway.Api.Providers.Ollama;
 
-/// <summary>Which of Ollama's native generation endpoints a provider prefix uses.</summary>
-public enum OllamaApi
-{
-    /// <summary><c>ollama_chat/</c>: <c>POST /api/chat</c>, with messages, tools and images.</summary>
-    Chat,
-
-    /// <summary><c>ollama/</c>: <c>POST /api/generate</c> with one prompt, as LiteLLM's <c>ollama/</c> does.</summary>
-    Generate,
-}
-
 /// <summary>
-/// Ollama's native API (<c>ollama_chat/</c> and <c>ollama/</c>): requests translated to /api/chat, /api/generate or
-/// /api/embed under the server root (<c>api_base</c>, default http://localhost:11434), answers and NDJSON streams
+/// Ollama's native API (<c>ollama_chat/</c>): requests translated to /api/chat or /api/embed under the server root (<c>api_base</c>, default http://localhost:11434), answers and NDJSON streams
 /// translated back to OpenAI's format (<see cref="OllamaReply"/>). An <c>api_key</c> (Ollama behind a proxy, or its
 /// hosted service) is sent as a bearer token.
 /// </summary>
-public sealed class OllamaProvider(UpstreamClients clients, long maxResponseBytes, OllamaApi api) : Provider
+public sealed class OllamaProvider(UpstreamClients clients, long maxResponseBytes) : Provider
 {
     static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -45,8 +34,7 @@ public sealed class OllamaProvider(UpstreamClients clients, long maxResponseByte
         try
         {
             body = embeddings ? OllamaEmbeddings.Write(request, deployment, out refusal)
-                : api == OllamaApi.Chat ? OllamaChatRequest.Write(request, deployment, out refusal)
-                : OllamaGenerateRequest.Write(request, deployment, out refusal);
+                : OllamaChatRequest.Write(request, deployment, out refusal);
         }
         catch (JsonException ex)
         {
@@ -57,7 +45,7 @@ public sealed class OllamaProvider(UpstreamClients clients, long maxResponseByte
             return new UpstreamFailure(refusal);
 
         var stream = request.Stream && !embeddings;
-        var path = embeddings ? "api/embed" : api == OllamaApi.Chat ? "api/chat" : "api/generate";
+        var path = embeddings ? "api/embed" : "api/chat";
         var message = new HttpRequestMessage(HttpMethod.Post, new Uri(ServerRoot(deployment.ApiBase) + path))
         {
             Version = System.Net.HttpVersion.Version11,

@@ -12,7 +12,7 @@ namespace Gateway.Api.Tests.Providers.Ollama;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 shaped like Ollama's native API (docs/api.md): <c>POST /api/chat</c>,
-/// <c>/api/generate</c> and <c>/api/embed</c>, streaming NDJSON unless <c>"stream": false</c> (Ollama streams by default).
+/// <c>/api/embed</c>, streaming NDJSON unless <c>"stream": false</c> (Ollama streams by default).
 /// It refuses what does not fit Ollama's request structs with a 400 <c>{"error": …}</c>: unknown top-level fields or
 /// options, message content that is not a string, images that are not bare base64, tool-call arguments that are not an
 /// object; an unknown model is a 404 "model … not found". Models: <c>llama3.2</c> (answers, or calls
@@ -23,7 +23,6 @@ namespace Gateway.Api.Tests.Providers.Ollama;
 public sealed class FakeOllama : IAsyncDisposable
 {
     static readonly HashSet<string> ChatFields = ["model", "messages", "stream", "format", "keep_alive", "tools", "options", "think"];
-    static readonly HashSet<string> GenerateFields = ["model", "prompt", "suffix", "images", "format", "options", "system", "template", "stream", "raw", "keep_alive", "context", "think"];
     static readonly HashSet<string> EmbedFields = ["model", "input", "truncate", "options", "keep_alive", "dimensions"];
     static readonly HashSet<string> MessageFields = ["role", "content", "images", "tool_calls", "thinking", "tool_name"];
     static readonly HashSet<string> Options =
@@ -55,7 +54,6 @@ public sealed class FakeOllama : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeOllama(app);
         app.MapPost("/api/chat", c => fake.Handle(c, "chat"));
-        app.MapPost("/api/generate", c => fake.Handle(c, "generate"));
         app.MapPost("/api/embed", c => fake.Handle(c, "embed"));
         app.MapFallback(c => { c.Response.StatusCode = 404; return c.Response.WriteAsync("404 page not found"); });
         await app.StartAsync();
@@ -81,7 +79,7 @@ public sealed class FakeOllama : IAsyncDisposable
             await Error(context, 401, "unauthorized");
             return;
         }
-        var fields = kind switch { "chat" => ChatFields, "generate" => GenerateFields, _ => EmbedFields };
+        var fields = kind switch { "chat" => ChatFields, _ => EmbedFields };
         if (body.Select(p => p.Key).FirstOrDefault(k => !fields.Contains(k)) is { } unknown)
         {
             await Error(context, 400, $"json: unknown field \"{unknown}\"");
@@ -192,9 +190,6 @@ public sealed class FakeOllama : IAsyncDisposable
     static (string? Thinking, string Content, JsonObject? ToolCall) Answer(JsonObject body, string model, string kind)
     {
         var thinking = model == "qwen3" ? "The user greets me; answer briefly." : null;
-        if (kind == "generate")
-            return (thinking, model == "llava" ? "A happy cartoon character, which is cute and cheerful." : "The sky is blue because of Rayleigh scattering.", null);
-
         var messages = body["messages"]!.AsArray();
         var last = messages[^1]!;
         if (model == "llava")
@@ -257,8 +252,6 @@ public sealed class FakeOllama : IAsyncDisposable
                 if (body["tools"] is JsonArray tools && tools.Any(t => t?["type"]?.GetValue<string>() != "function" || t["function"]?["name"] is null))
                     return "invalid tool definition";
                 return null;
-            case "generate":
-                return body["prompt"] is JsonValue prompt && prompt.GetValueKind() == JsonValueKind.String ? null : "prompt must be a string";
             default:
                 return body["input"] switch
                 {
