@@ -17,16 +17,39 @@ public sealed class DeploymentLoad(TimeProvider time, int latencySamples = Deplo
     readonly ConcurrentDictionary<string, Stats> _stats = new(StringComparer.Ordinal);
 
     /// <summary>A call to <paramref name="deployment"/> starts: one more in flight and one more request this minute.</summary>
-    public void Started(Deployment deployment)
+    public void Started(Deployment deployment) => Start(deployment.Id, null);
+
+    /// <summary>
+    /// Starts a call unless <paramref name="deployment"/> already has <c>max_parallel_requests</c> in flight; checking and
+    /// counting are one step, so concurrent calls cannot both take the last place.
+    /// </summary>
+    public bool TryStart(Deployment deployment) => Start(deployment.Id, deployment.MaxParallelRequests);
+
+    bool Start(string id, int? maxParallel)
     {
-        var stats = For(deployment.Id);
-        Interlocked.Increment(ref stats.InFlight);
+        var stats = For(id);
+        if (maxParallel is { } max)
+        {
+            int inFlight;
+            do
+            {
+                inFlight = Volatile.Read(ref stats.InFlight);
+                if (inFlight >= max)
+                    return false;
+            }
+            while (Interlocked.CompareExchange(ref stats.InFlight, inFlight + 1, inFlight) != inFlight);
+        }
+        else
+        {
+            Interlocked.Increment(ref stats.InFlight);
+        }
         var minute = Minute();
         lock (stats)
         {
             stats.Roll(minute);
             stats.Requests++;
         }
+        return true;
     }
 
     /// <summary>The call ended (answered, failed or abandoned).</summary>

@@ -139,14 +139,18 @@ public sealed partial class Router
     /// <summary>One try: pick, send under the deadline, and for a stream wait for its first chunk.</summary>
     async ValueTask<Attempt> AttemptAsync(GroupCall call, CancellationToken ct)
     {
-        var deployment = Select(call, Tried.Avoid, out var refusal);
+        call.Busy.Clear();
+        Deployment? deployment;
+        ApiError? refusal;
+        // The pick and the start are two steps: a deployment another call just filled up is passed over for this pick.
+        while ((deployment = Select(call, Tried.Avoid, out refusal)) is not null && !_load.TryStart(deployment))
+            call.Busy.Add(deployment.Id);
         if (deployment is null)
             return new Attempt(null, refusal, UpstreamErrorKinds.Of(refusal!), 0, TimeSpan.Zero);
 
         call.Attempts++;
         call.Last = deployment;
         call.Tried.Add(deployment.Id);
-        _load.Started(deployment);
 
         var request = call.Route.Request;
         var timeout = request.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout;
@@ -319,7 +323,7 @@ public sealed partial class Router
                     tooLong = true;
                     continue;
                 }
-                if (deployment.MaxParallelRequests is { } parallel && _load.InFlight(deployment) >= parallel
+                if (deployment.MaxParallelRequests is { } parallel && (_load.InFlight(deployment) >= parallel || call.Busy.Contains(deployment.Id))
                     || checkLimits && OverItsLimits(deployment, call.PromptTokens))
                 {
                     atLimit = true;
@@ -407,6 +411,9 @@ public sealed partial class Router
         public ModelGroup Group { get; } = group;
         public RouteRequest Route { get; } = route;
         public List<string> Tried { get; } = new(2);
+
+        /// <summary>Deployments found full (max_parallel_requests) during this attempt's pick.</summary>
+        public List<string> Busy { get; } = [];
         public int Attempts { get; set; }
         public Deployment? Last { get; set; }
 

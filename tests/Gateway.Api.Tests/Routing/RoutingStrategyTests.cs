@@ -76,6 +76,19 @@ public sealed class RoutingStrategyTests
     }
 
     [Fact]
+    public async Task concurrent_starts_never_exceed_max_parallel_requests()
+    {
+        var narrow = Deployments.Make("narrow", maxParallel: 3);
+        var started = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => _load.TryStart(narrow), TestContext.Current.CancellationToken)));
+
+        Assert.Equal(3, started.Count(s => s));
+        Assert.Equal(3, _load.InFlight(narrow));
+        _load.Ended(narrow);
+        Assert.True(_load.TryStart(narrow));
+        Assert.Equal(4, _load.ThisMinute(narrow).Requests); // the 3 and the 1 after: refused starts are not requests
+    }
+
+    [Fact]
     public void usage_based_picks_the_lowest_tokens_this_minute_and_forgets_last_minute()
     {
         Deployment a = Deployments.Make("a"), b = Deployments.Make("b");
