@@ -73,6 +73,11 @@ public static class GatewayHost
         services.AddSingleton(sp => DeploymentTableBuilder.Build(
             settings.Config, sp.GetRequiredService<Gateway.Domain.Pricing.ActivePriceSheet>().Sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder))));
+        services.AddSingleton(RouterPolicy.From(settings.Config));
+        services.AddSingleton<DeploymentHealth>();
+        services.AddSingleton(sp => new DeploymentLoad(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RouterPolicy>().LatencySamples));
+        services.AddSingleton<Router>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BackgroundHealthChecks>(sp, settings.Config.General));
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new HealthDatabase(connectionString));
         // Cost audits by replay, for the portal (the CLI builds its own): calls repriced as these deployments would price them.
@@ -125,6 +130,7 @@ public static class GatewayHost
         services.AddHostedService<AccessLoader>();
         services.AddHostedService<BudgetAlertWriter>();
         services.AddHostedService<BudgetWindowWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackgroundHealthChecks>());
 
         if (PortalEnabled(builder.Configuration))
             services.AddGatewayPortal();
@@ -159,6 +165,7 @@ public static class GatewayHost
         }
         app.MapPost("/engines/{model}/chat/completions", context => proxy.HandleAsync(context, OpenAIEndpoint.ChatCompletions));
         app.MapHealth();
+        app.MapDeploymentHealth();
         app.MapWolverineEndpoints(http => http.AddMiddleware(typeof(AdminCaller)));
 
         if (PortalEnabled(app.Configuration))

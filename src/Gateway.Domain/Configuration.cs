@@ -2,6 +2,7 @@ using Gateway.Domain.Budgets;
 using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Pricing;
+using Gateway.Domain.Routing;
 using Gateway.Domain.Spend;
 using Gateway.Domain.Teams;
 using Gateway.Domain.Users;
@@ -29,6 +30,7 @@ public static class Configuration
         options.ConfigureCustomers();
         options.ConfigureBudgets();
         options.ConfigurePricing();
+        options.ConfigureRouting();
         return options;
     }
 
@@ -59,6 +61,12 @@ public static class Configuration
         // Each publication or import is a stream of its own (nodes starting together never contend); read back by type.
         options.Events.AddEventType<PriceSheetPublished>();
         options.Events.AddEventType<PriceSheetImported>();
+    }
+
+    static void ConfigureRouting(this StoreOptions options)
+    {
+        options.Events.AddEventType<DeploymentCooledDown>();
+        options.Events.AddEventType<DeploymentHealthChanged>();
     }
 
     static void ConfigureSpend(this StoreOptions options)

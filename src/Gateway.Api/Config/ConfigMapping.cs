@@ -32,6 +32,9 @@ internal sealed class ConfigMapping
 
     public YamlMappingNode Node { get; }
 
+    /// <summary>The read this mapping belongs to, for settings with a shape of their own (e.g. router fallbacks).</summary>
+    internal ConfigReadContext Context => context;
+
     /// <summary>Where this mapping sits, e.g. <c>model_list[2].litellm_params</c>; empty for the top level.</summary>
     public string Path { get; }
 

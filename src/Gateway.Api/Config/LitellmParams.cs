@@ -37,6 +37,9 @@ public sealed record LitellmParams
     /// <summary>Seconds.</summary>
     public double? StreamTimeout { get; init; }
 
+    /// <summary>Seconds this deployment cools down after failing; overrides <c>router_settings.cooldown_time</c>.</summary>
+    public double? CooldownTime { get; init; }
+
     public decimal? InputCostPerToken { get; init; }
 
     public decimal? OutputCostPerToken { get; init; }
@@ -69,6 +72,7 @@ public sealed record LitellmParams
             MaxParallelRequests = map.Int("max_parallel_requests"),
             Timeout = map.Double("timeout"),
             StreamTimeout = map.Double("stream_timeout"),
+            CooldownTime = map.Double("cooldown_time"),
             InputCostPerToken = map.Decimal("input_cost_per_token"),
             OutputCostPerToken = map.Decimal("output_cost_per_token"),
             Tags = map.TextList("tags"),

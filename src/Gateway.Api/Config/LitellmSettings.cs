@@ -17,6 +17,12 @@ public sealed record LitellmSettings
     /// <summary>Seconds.</summary>
     public double? RequestTimeout { get; init; }
 
+    /// <summary>
+    /// The router settings LiteLLM also accepts here (num_retries, allowed_fails, fallbacks, context_window_fallbacks,
+    /// content_policy_fallbacks, default_fallbacks, max_fallbacks); <c>router_settings</c> wins where both are set.
+    /// </summary>
+    public RouterSettings Routing { get; init; } = new();
+
     public IReadOnlyDictionary<string, object?> Extra { get; init; } = ReadOnlyDictionary<string, object?>.Empty;
 
     internal static LitellmSettings Read(ConfigMapping map) => new()
@@ -25,6 +31,7 @@ public sealed record LitellmSettings
         MaxBudget = map.Decimal("max_budget"),
         BudgetDuration = map.Text("budget_duration"),
         RequestTimeout = map.Double("request_timeout"),
+        Routing = RouterSettings.ReadShared(map),
         Extra = map.Rest(),
     };
 }

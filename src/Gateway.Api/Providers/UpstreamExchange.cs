@@ -47,6 +47,9 @@ public sealed class UpstreamExchange : IAsyncDisposable
         try
         {
             var response = await clients.For(message.RequestUri!).SendAsync(message, deadline.Token);
+            // The router times a stream from here: to its first chunk and between chunks, not as a whole.
+            if (stream && (int)response.StatusCode < 400)
+                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
             return (new UpstreamExchange(message, response, deadline, deployment, timeout), null);
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)

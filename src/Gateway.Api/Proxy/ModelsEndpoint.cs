@@ -16,7 +16,7 @@ public static class ModelsEndpoint
         if (caller is null)
             return error!.AsResult();
 
-        var data = deployments.Groups.Keys
+        var data = deployments.ModelNames
             .Where(caller.MayUse)
             .Order(StringComparer.Ordinal)
             .Select(id => new { id, @object = "model", created = Created, owned_by = "openai" });

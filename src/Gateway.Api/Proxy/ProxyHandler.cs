@@ -22,6 +22,7 @@ namespace Gateway.Api.Proxy;
 public sealed partial class ProxyHandler(
     Authenticator authenticator,
     DeploymentTable deployments,
+    Router router,
     ProxyOptions options,
     EventQueue events,
     BudgetLedger budgets,
@@ -36,9 +37,11 @@ public sealed partial class ProxyHandler(
 
     /// <summary>
     /// 1. Authenticate the key. 2. Read the body, bounded. 3. Parse the fields the gateway needs.
-    /// 4. Route the model group to a deployment and check the key may use it. 5. Reserve the worst-case cost against
-    /// every budget that applies. 6. Forward to the provider. 7. Answer with JSON or an SSE stream and LiteLLM's
-    /// x-litellm-* headers. 8. Price the usage, settle the reservation, record RequestCompleted or RequestFailed.
+    /// 4. Find the model group and check the key may use it (and the fallbacks it names). 5. Take the rate-limit slots
+    /// and reserve the worst-case cost (on the dearest deployment that may serve) against every budget that applies.
+    /// 6. Forward through the <see cref="Router"/>: deployment by strategy, retries, cooldowns, fallbacks, timeouts.
+    /// 7. Answer with JSON or an SSE stream and LiteLLM's x-litellm-* headers. 8. Price the usage, settle the
+    /// reservation, record RequestCompleted or RequestFailed.
     /// </summary>
     public Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint) => HandleAsync(context, endpoint, null);
 
@@ -101,7 +104,8 @@ public sealed partial class ProxyHandler(
         }
         call.Request = request;
 
-        // 4. Route, and check the caller may use the model (key, team) for this end user
+        // 4. Route: the model group (a name, an alias or a wildcard match), and check the caller may use it, and any
+        //    fallbacks it names (as LiteLLM does), for this end user
         var group = deployments.Find(request.Model);
         if (group is null)
         {
@@ -109,14 +113,31 @@ public sealed partial class ProxyHandler(
             return;
         }
         var customer = limits.Customer(request.User);
-        if (limits.Authorise(caller, group.Name, request.Model, customer) is { } denied)
+        // An alias or wildcard (openai/*) the key lists serves it even when the group's own name is not on the list.
+        var accessName = caller.MayUse(request.Model) ? request.Model
+            : group.Pattern is { } pattern && caller.MayUse(pattern) ? pattern : group.Name;
+        if (limits.Authorise(caller, accessName, request.Model, customer) is { } denied)
         {
             await FailAsync(context, call, denied);
             return;
         }
-        var deployment = group.Pick();
-        call.Deployment = deployment;
-        SetRouteHeaders(context.Response, deployment);
+        foreach (var fallback in request.Fallbacks ?? [])
+        {
+            if (limits.Authorise(caller, fallback, fallback, customer) is { } fallbackDenied)
+            {
+                await FailAsync(context, call, fallbackDenied);
+                return;
+            }
+        }
+        var route = new RouteRequest(request, call.RequestId, call.StartedAt)
+        {
+            Dialect = call.Dialect,
+            Tags = Tags(request, context.Request),
+            ClientFallbacks = request.Fallbacks,
+            DisableFallbacks = request.DisableFallbacks,
+            MayUse = caller.MayUse,
+        };
+        SetAttemptHeaders(context.Response, 0, 0);
 
         // 5. Rate limits, then budgets: every scope that applies, all or nothing
         var rateLimits = limits.RateLimits(caller, group.Name, customer);
@@ -134,7 +155,8 @@ public sealed partial class ProxyHandler(
         var budgetLimits = limits.Budgets(caller, group.Name, request.User, customer, call.StartedAt);
         if (budgetLimits.Count > 0)
         {
-            if (!budgets.TryReserve(budgetLimits, WorstCase(request, deployment), out var reservation, out var refusal))
+            // Retries and fallbacks may land on a dearer deployment: hold enough for the dearest that may serve.
+            if (!budgets.TryReserve(budgetLimits, WorstCase(request, router.MayServe(group, route)), out var reservation, out var refusal))
             {
                 await FailAsync(context, call, ApiError.BudgetExceeded(refusal.CurrentCost, refusal.MaxBudget, refusal.Scope));
                 return;
@@ -142,13 +164,16 @@ public sealed partial class ProxyHandler(
             call.Reservation = reservation;
         }
 
-        // 6. Forward
-        var upstreamCall = new UpstreamCall(request, deployment, call.RequestId, call.StartedAt);
+        // 6. Forward, through the router: retries, cooldowns, fallbacks and timeouts; a stream comes back once its
+        //    first chunk has arrived, and nothing is retried after that
         call.UpstreamStartedAt = Stopwatch.GetTimestamp();
-        await using var reply = await (call.Dialect is { } dialect
-            ? dialect.SendAsync(upstreamCall, context.RequestAborted)
-            : deployment.Provider.SendAsync(upstreamCall, context.RequestAborted));
+        var routed = await router.SendAsync(group, route, context.RequestAborted);
+        await using var reply = routed.Reply;
         call.UpstreamAnsweredAt = Stopwatch.GetTimestamp();
+        call.Deployment = routed.Deployment;
+        if (routed.Deployment is { } deployment)
+            SetRouteHeaders(context.Response, deployment);
+        SetAttemptHeaders(context.Response, routed.Retries, routed.Fallbacks);
 
         // 7. Answer, 8. Record
         switch (reply)
@@ -297,6 +322,9 @@ public sealed partial class ProxyHandler(
         var deployment = call.Deployment!;
         var cost = CostCalculator.Compute(usage, deployment.Price);
         ReleaseHolds(call, cost, usage.PromptTokens + usage.CompletionTokens);
+        router.Completed(deployment, usage.PromptTokens + usage.CompletionTokens, usage.CompletionTokens,
+            Stopwatch.GetElapsedTime(call.UpstreamStartedAt), call.FirstTokenAt is { } firstChunk ? Stopwatch.GetElapsedTime(call.UpstreamStartedAt, firstChunk) : null,
+            status == StatusCodes.Status200OK);
         var now = time.GetUtcNow();
         var elapsed = Stopwatch.GetElapsedTime(call.Timestamp);
         events.TryEnqueue(call.RequestId, new RequestCompleted(
@@ -335,14 +363,37 @@ public sealed partial class ProxyHandler(
         call.Dialect?.TryReadUsage(json, out usage, out usageOnly) ?? UsageReader.TryRead(json, out usage, out usageOnly);
 
     /// <summary>
-    /// The most a call can cost: its prompt (counted with the model's tokenizer, <see cref="TokenCounter"/>) plus every
-    /// completion token it may produce — max_tokens, else the model's output limit — for each of n choices.
+    /// The most a call can cost on any deployment that may serve it: its prompt (counted with the first one's tokenizer,
+    /// <see cref="TokenCounter"/>) plus every completion token it may produce — max_tokens, else the model's output
+    /// limit — for each of n choices, at the dearest of their prices.
     /// </summary>
-    static decimal WorstCase(ProxyRequest request, Deployment deployment)
+    static decimal WorstCase(ProxyRequest request, IEnumerable<Deployment> mayServe)
     {
-        var completion = (long)(request.MaxTokens ?? deployment.Price.MaxOutputTokens ?? 4096) * request.N;
-        var usage = new TokenUsage(Math.Max(1, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel)), (int)Math.Min(completion, int.MaxValue));
-        return CostCalculator.Compute(usage, deployment.Price);
+        var worst = 0m;
+        var prompt = -1;
+        foreach (var deployment in mayServe)
+        {
+            if (prompt < 0)
+                prompt = Math.Max(1, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel));
+            var completion = (long)(request.MaxTokens ?? deployment.Price.MaxOutputTokens ?? 4096) * request.N;
+            var usage = new TokenUsage(prompt, (int)Math.Min(completion, int.MaxValue));
+            worst = Math.Max(worst, CostCalculator.Compute(usage, deployment.Price));
+        }
+        return worst;
+    }
+
+    /// <summary>The request's tags: the body's (<c>tags</c>, <c>metadata.tags</c>) and the <c>x-litellm-tags</c> header's, comma-separated.</summary>
+    static IReadOnlyList<string> Tags(ProxyRequest request, HttpRequest http)
+    {
+        var header = http.Headers["x-litellm-tags"];
+        if (header.Count == 0)
+            return request.Tags;
+        var tags = new List<string>(request.Tags);
+        foreach (var value in header)
+            foreach (var tag in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (!tags.Contains(tag))
+                    tags.Add(tag);
+        return tags;
     }
 
     /// <summary>
@@ -359,8 +410,13 @@ public sealed partial class ProxyHandler(
         headers["x-litellm-model-group"] = deployment.ModelGroup;
         if (deployment.ApiBase is { } apiBase)
             headers["x-litellm-model-api-base"] = apiBase.GetLeftPart(UriPartial.Path);
-        headers["x-litellm-attempted-retries"] = "0";
-        headers["x-litellm-attempted-fallbacks"] = "0";
+    }
+
+    /// <summary>On every answer once the call is routed, success or failure, as LiteLLM sends them.</summary>
+    static void SetAttemptHeaders(HttpResponse response, int retries, int fallbacks)
+    {
+        response.Headers["x-litellm-attempted-retries"] = retries.ToString(CultureInfo.InvariantCulture);
+        response.Headers["x-litellm-attempted-fallbacks"] = fallbacks.ToString(CultureInfo.InvariantCulture);
     }
 
     void SetOutcomeHeaders(HttpResponse response, CallRecord call, decimal cost)

@@ -20,6 +20,15 @@ public sealed class ProxyRequest
     public int? MaxTokens { get; init; }
     public int N { get; init; } = 1;
 
+    /// <summary>Tags for tag routing and spend: body <c>tags</c> and <c>metadata.tags</c> (LiteLLM reads both).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The client's own fallback model groups (body <c>fallbacks</c> or <c>metadata.fallbacks</c>); null when it sent none.</summary>
+    public IReadOnlyList<string>? Fallbacks { get; init; }
+
+    /// <summary>Body <c>disable_fallbacks: true</c>: answer with the model's own error rather than falling back.</summary>
+    public bool DisableFallbacks { get; init; }
+
     /// <summary>Parses and validates; returns the request or the error to answer with.</summary>
     public static ProxyRequest? Parse(OpenAIEndpoint endpoint, RequestBody body, out ApiError? error)
     {
@@ -67,6 +76,8 @@ public sealed class ProxyRequest
         bool stream = false, includeUsage = false, sawInput = false;
         int? maxTokens = null;
         var n = 1;
+        List<string>? tags = null, fallbacks = null;
+        var disableFallbacks = false;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -102,6 +113,21 @@ public sealed class ProxyRequest
                     if (reader.TokenType == JsonTokenType.Null) break;
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out n) || n is < 1 or > 128)
                         return Fail(out error, "n", "expected a whole number from 1 to 128");
+                    break;
+                case "tags":
+                    if (!ReadNames(ref reader, "tags", ref tags, out error)) return null;
+                    break;
+                case "fallbacks":
+                    if (!ReadNames(ref reader, "fallbacks", ref fallbacks, out error)) return null;
+                    break;
+                case "disable_fallbacks":
+                    if (!IsBool(reader) && reader.TokenType != JsonTokenType.Null) return Fail(out error, "disable_fallbacks", "expected a boolean");
+                    disableFallbacks = reader.TokenType == JsonTokenType.True;
+                    break;
+                case "metadata":
+                    if (reader.TokenType == JsonTokenType.Null) break;
+                    if (reader.TokenType != JsonTokenType.StartObject) return Fail(out error, "metadata", "expected an object");
+                    if (!ReadMetadata(ref reader, ref tags, ref fallbacks, out error)) return null;
                     break;
                 case "messages" when endpoint == OpenAIEndpoint.ChatCompletions:
                     if (!ReadMessages(ref reader, out error)) return null;
@@ -156,6 +182,9 @@ public sealed class ProxyRequest
             User = user,
             MaxTokens = maxTokens,
             N = n,
+            Tags = tags is null ? [] : tags,
+            Fallbacks = fallbacks,
+            DisableFallbacks = disableFallbacks,
         };
     }
 
@@ -180,6 +209,77 @@ public sealed class ProxyRequest
             {
                 reader.Skip();
             }
+        }
+        return true;
+    }
+
+    /// <summary>The gateway's fields inside <c>metadata</c> (<c>tags</c>, <c>fallbacks</c>); the rest is the client's own.</summary>
+    static bool ReadMetadata(ref Utf8JsonReader reader, ref List<string>? tags, ref List<string>? fallbacks, out ApiError? error)
+    {
+        error = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueTextEquals("tags"u8) ? "metadata.tags" : reader.ValueTextEquals("fallbacks"u8) ? "metadata.fallbacks" : null;
+            reader.Read();
+            if (name == "metadata.tags" && !ReadNames(ref reader, name, ref tags, out error))
+                return false;
+            if (name == "metadata.fallbacks" && !ReadNames(ref reader, name, ref fallbacks, out error))
+                return false;
+            if (name is null)
+                reader.Skip();
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A list of names: strings, or (for fallbacks) LiteLLM's <c>{"model": name, …}</c> objects, of which only the
+    /// model is used. Null leaves the list as it is.
+    /// </summary>
+    static bool ReadNames(ref Utf8JsonReader reader, string field, ref List<string>? names, out ApiError? error)
+    {
+        error = null;
+        if (reader.TokenType == JsonTokenType.Null)
+            return true;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            error = ApiError.InvalidField(field, "expected an array of strings");
+            return false;
+        }
+
+        names ??= [];
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            string? name = null;
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                name = reader.GetString();
+            }
+            else if (reader.TokenType == JsonTokenType.StartObject && field.EndsWith("fallbacks", StringComparison.Ordinal))
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isModel = reader.ValueTextEquals("model"u8);
+                    reader.Read();
+                    if (isModel && reader.TokenType == JsonTokenType.String)
+                        name = reader.GetString();
+                    else
+                        reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                error = ApiError.InvalidField($"{field}[{index}]", field.EndsWith("tags", StringComparison.Ordinal) ? "expected a tag (a string)" : "expected a model group name");
+                return false;
+            }
+            if (!names.Contains(name))
+                names.Add(name);
+            index++;
         }
         return true;
     }

@@ -33,6 +33,36 @@ public sealed record Deployment
     public TimeSpan? StreamTimeout { get; init; }
     public double Weight { get; init; } = 1;
 
+    /// <summary>Whether <c>weight</c> was set; simple-shuffle uses rpm or tpm as weights when no deployment of a group sets one.</summary>
+    public bool HasWeight { get; init; }
+
+    /// <summary>Requests per minute this deployment takes (<c>rpm</c>); routing strategies keep under it.</summary>
+    public long? Rpm { get; init; }
+
+    /// <summary>Tokens per minute this deployment takes (<c>tpm</c>).</summary>
+    public long? Tpm { get; init; }
+
+    /// <summary>Lower is tried first: only the lowest order with a healthy deployment serves (<c>order</c>).</summary>
+    public int? Order { get; init; }
+
+    /// <summary>Calls this deployment takes at once (<c>max_parallel_requests</c>).</summary>
+    public int? MaxParallelRequests { get; init; }
+
+    /// <summary>Tag routing: requests with one of these tags go here; <c>default</c> takes untagged requests and unmatched tags.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The context window (<c>model_info.max_input_tokens</c>, else the price sheet's), for pre-call checks.</summary>
+    public int? MaxInputTokens { get; init; }
+
+    /// <summary>How long this deployment cools down after failing (<c>litellm_params.cooldown_time</c>); null: the router's.</summary>
+    public TimeSpan? CooldownTime { get; init; }
+
+    /// <summary>
+    /// Served for a wildcard model name (<c>openai/*</c>): <see cref="UpstreamModel"/> holds '*' where the requested
+    /// name's matching part goes (see <see cref="DeploymentTable.Find"/>).
+    /// </summary>
+    public bool IsPattern { get; init; }
+
     /// <summary>
     /// Every other <c>litellm_params</c> key as YAML typed it (provider-specific settings such as <c>aws_region_name</c>,
     /// or default request params such as <c>temperature</c>). May hold credentials: never logged.

@@ -42,9 +42,16 @@ public static partial class DeploymentTableBuilder
             Add(groups, deployment with { Id = id });
         }
 
+        var aliases = config.Router.ModelGroupAlias;
+        foreach (var (alias, target) in aliases)
+        {
+            if (!groups.ContainsKey(target.ModelGroup) && !target.ModelGroup.Contains('*', StringComparison.Ordinal))
+                LogUnknownAliasTarget(logger, alias, target.ModelGroup);
+        }
+
         return new DeploymentTable(
             groups.ToDictionary(g => g.Key, g => new ModelGroup(g.Key, g.Value.ToArray()), StringComparer.Ordinal),
-            prices.Version);
+            prices.Version, aliases, prices);
     }
 
     static Deployment Resolve(GatewayConfig config, int index, PriceSheet prices, ProviderCatalog catalog,
@@ -76,7 +83,7 @@ public static partial class DeploymentTableBuilder
 
         var apiKey = p.ApiKey ?? FirstSet(preset.ApiKeyVariables, environment);
         var (price, priced) = PriceFor(entry, providerName, upstreamModel, prices);
-        if (!priced)
+        if (!priced && !entry.ModelName.Contains('*', StringComparison.Ordinal))
             LogUnpriced(logger, entry.ModelName, p.Model);
 
         return new Deployment
@@ -93,6 +100,15 @@ public static partial class DeploymentTableBuilder
             Timeout = p.Timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout(config),
             StreamTimeout = p.StreamTimeout is { } st ? TimeSpan.FromSeconds(st) : StreamTimeout(config),
             Weight = p.Weight ?? 1,
+            HasWeight = p.Weight is not null,
+            Rpm = p.Rpm,
+            Tpm = p.Tpm,
+            Order = p.Order,
+            MaxParallelRequests = p.MaxParallelRequests,
+            Tags = p.Tags,
+            MaxInputTokens = entry.Info.MaxInputTokens ?? price.MaxInputTokens,
+            CooldownTime = p.CooldownTime is { } cool ? TimeSpan.FromSeconds(cool) : null,
+            IsPattern = entry.ModelName.Contains('*', StringComparison.Ordinal),
             Params = p.Extra,
             DropParams = p.Extra.TryGetValue("drop_params", out var drop) && drop is bool dropThis ? dropThis : config.Litellm.DropParams,
             Price = price,
@@ -170,6 +186,10 @@ public static partial class DeploymentTableBuilder
 
     static ConfigException Error(GatewayConfig config, DeploymentConfig entry, string field, string reason) =>
         new(config.SourcePath ?? "config.yaml", field, entry.Line, reason);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "router_settings.model_group_alias: {Alias} points at {ModelGroup}, which no model_list entry serves; calls to it get 400 Invalid model name.")]
+    static partial void LogUnknownAliasTarget(ILogger logger, string alias, string modelGroup);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "No price found for model group {ModelGroup} ({Model}); its calls are recorded at $0. Set model_info.base_model, input_cost_per_token/output_cost_per_token, or add it to the price sheet.")]

@@ -1,12 +1,18 @@
 namespace Gateway.Api.Routing;
 
-/// <summary>The deployments that share one public model name. Picks one per call by weight (simple-shuffle).</summary>
+/// <summary>
+/// The deployments that share one public model name. Calls are placed by the <see cref="Router"/>; <see cref="Pick"/>
+/// (by weight) serves callers that need a deployment without sending a call through it (token counting).
+/// </summary>
 public sealed class ModelGroup(string name, IReadOnlyList<Deployment> deployments)
 {
     readonly double _totalWeight = Sum(deployments);
 
     public string Name { get; } = name;
     public IReadOnlyList<Deployment> Deployments { get; } = deployments;
+
+    /// <summary>The wildcard name (<c>openai/*</c>) this group was matched by, for a model served through one.</summary>
+    public string? Pattern { get; init; }
 
     public Deployment Pick()
     {

@@ -62,9 +62,9 @@ public sealed class EnvironmentReferenceTests
         Assert.Equal("eu-west-1", credentials["region"]);
         Assert.Equal(["default", "prod"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(credentials["profiles"]));
 
-        var rule = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(
-            Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<object?>>(config.Router.Extra["fallbacks"])));
-        Assert.Equal(["gpt-4o"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(rule["bedrock-claude"]));
+        var rule = Assert.Single(config.Router.Fallbacks!);
+        Assert.Equal("bedrock-claude", rule.ModelGroup);
+        Assert.Equal(["gpt-4o"], rule.Fallbacks);
     }
 
     [Fact]

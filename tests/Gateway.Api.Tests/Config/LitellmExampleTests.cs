@@ -100,7 +100,7 @@ public sealed class LitellmExampleTests
     }
 
     [Fact]
-    public void router_settings_are_typed_and_fallbacks_are_kept_raw()
+    public void router_settings_are_typed_fallbacks_included()
     {
         var router = config.Router;
         Assert.Equal("simple-shuffle", router.RoutingStrategy);
@@ -109,10 +109,10 @@ public sealed class LitellmExampleTests
         Assert.Equal(30.0, router.CooldownTime);
         Assert.Null(router.Timeout);
 
-        var fallbacks = Assert.IsAssignableFrom<IReadOnlyList<object?>>(router.Extra["fallbacks"]);
-        var rule = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(Assert.Single(fallbacks));
-        Assert.Equal(["claude-sonnet"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(rule["gpt-4o"]));
-        Assert.True(router.Extra.ContainsKey("context_window_fallbacks"));
+        var rule = Assert.Single(router.Fallbacks!);
+        Assert.Equal("gpt-4o", rule.ModelGroup);
+        Assert.Equal(["claude-sonnet"], rule.Fallbacks);
+        Assert.Equal(["claude-sonnet"], Assert.Single(router.ContextWindowFallbacks!).Fallbacks);
         Assert.Equal("redis.internal", router.Extra["redis_host"]);
     }
 

@@ -51,12 +51,12 @@ public sealed class UnknownSettingTests
     public void unknown_keys_inside_settings_sections_are_kept_without_warning()
     {
         var config = ConfigText.Parse("""
-            router_settings: {enable_pre_call_checks: true}
+            router_settings: {redis_port: 6379}
             litellm_settings: {success_callback: [langfuse]}
             general_settings: {store_model_in_db: true}
             """);
 
-        Assert.Equal(true, config.Router.Extra["enable_pre_call_checks"]);
+        Assert.Equal(6379L, config.Router.Extra["redis_port"]);
         Assert.Equal(["langfuse"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(config.Litellm.Extra["success_callback"]));
         Assert.Equal(true, config.General.Extra["store_model_in_db"]);
         Assert.Empty(config.Warnings);

@@ -72,7 +72,7 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
 
     /// <summary>
     /// Sends the request. An error status is read (bounded) and mapped here; on success the caller owns the exchange,
-    /// whose deadline bounds the whole call (the stream too, as the OpenAI-compatible provider does).
+    /// whose deadline bounds the whole call (a stream only until its headers: the router times it from there).
     /// </summary>
     async ValueTask<(Exchange? Exchange, UpstreamFailure? Failure)> PostAsync(
         Deployment deployment, string path, byte[] body, bool stream, AnthropicClientHeaders? client, CancellationToken ct)
@@ -121,7 +121,12 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
         var exchange = new Exchange(message, response, deadline, timeout);
         var status = (int)response.StatusCode;
         if (status < 400)
+        {
+            // The router times a stream from here: to its first chunk and between chunks, not as a whole.
+            if (stream)
+                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
             return (exchange, null);
+        }
 
         try
         {

@@ -92,7 +92,8 @@ public sealed class BedrockProvider(UpstreamClients clients, long maxResponseByt
             var created = call.StartedAt.ToUnixTimeSeconds();
             if (request.Stream)
             {
-                // The deadline now bounds the whole stream; the owner disposes it with the response.
+                // The router times a stream from here: to its first chunk and between chunks, not as a whole.
+                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
                 var body = await response.Content.ReadAsStreamAsync(deadline.Token);
                 var translator = new ConverseStreamTranslator(id, created, target.ModelId, translation.JsonMode);
                 return new UpstreamStream(Chunks(body, translator, deployment, timeout, ct, deadline.Token), owner);

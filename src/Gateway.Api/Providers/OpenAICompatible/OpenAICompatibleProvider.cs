@@ -73,7 +73,8 @@ public sealed class OpenAICompatibleProvider(UpstreamClients clients, long maxRe
 
             if (request.Stream)
             {
-                // The deadline now bounds the whole stream; the owner disposes it with the response.
+                // The router times a stream from here: to its first chunk and between chunks, not as a whole.
+                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
                 var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
                 return new UpstreamStream(Chunks(stream, deployment.ProviderName, deadline.Token), owner);
             }

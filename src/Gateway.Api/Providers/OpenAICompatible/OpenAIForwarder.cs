@@ -50,7 +50,7 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
 
             if (stream)
             {
-                // The deadline now bounds the whole stream; the exchange is disposed with the reply.
+                // The exchange is disposed with the reply; the router times the stream (first chunk, gaps).
                 var body = await exchange.Response.Content.ReadAsStreamAsync(exchange.Token);
                 return new UpstreamStream(Chunks(body, deployment.ProviderName, mapError, drop, exchange.Token), exchange);
             }
