@@ -33,6 +33,9 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
     /// <summary>Records a key's new state (issued, changed, regenerated or revoked on this node, or seen in the stream).</summary>
     public void Apply(VirtualKey key)
     {
+        // A refresh that read the key before a later command committed must not put the older state back.
+        if (_byHash.TryGetValue(key.KeyHash, out var known) && known.Key is { } current && current.UpdatedAt > key.UpdatedAt)
+            return;
         _byHash[key.KeyHash] = new Entry(key, null);
         if (key.PreviousKeyHash is { } previous)
             _byHash[previous] = new Entry(key, null);
