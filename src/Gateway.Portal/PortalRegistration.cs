@@ -1,6 +1,7 @@
 using Gateway.Domain.Users;
 using Gateway.Portal.Components;
 using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
@@ -33,6 +34,7 @@ public static class PortalRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>();
         services.AddScoped<IPortalAccounts, PortalAccounts>();
+        services.AddScoped<IKeysClient, KeysClient>();
         return services;
     }
 

@@ -1,0 +1,51 @@
+using System.Net;
+using Gateway.E2E.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gateway.E2E.Tests.Portal;
+
+/// <summary>The admin's day one, in a real browser against the real gateway: sign in, issue a key, use it, see its spend.</summary>
+public sealed class AdminKeyJourneyTests(PostgresCluster postgres, Chromium chromium) : IAsyncLifetime
+{
+    PortalGateway _gateway = null!;
+
+    public async ValueTask InitializeAsync() => _gateway = await PortalGateway.StartAsync(postgres);
+
+    public ValueTask DisposeAsync() => _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task an_admin_issues_a_key_in_the_portal_and_the_key_answers_on_the_api()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var browser = await PortalBrowser.OpenAsync(chromium, _gateway);
+        var page = browser.Page;
+
+        await browser.SignInAsync("admin", PortalGateway.MasterKey, "/ui/keys");
+        await Expect(page.GetByTestId("no-keys")).ToBeVisibleAsync();
+
+        await page.GetByTestId("issue-key").ClickAsync();
+        await browser.Field("key-alias").FillAsync("checkout-service");
+        await browser.Field("key-max-budget").FillAsync("5");
+        await page.GetByTestId("issue-submit").ClickAsync();
+        var plaintext = await browser.Field("key-plaintext").InputValueAsync();
+        await browser.ScreenshotAsync("admin-issued-key-shown-once");
+        await page.GetByTestId("issue-done").ClickAsync();
+
+        Assert.StartsWith("sk-", plaintext);
+        await Expect(page.GetByTestId("key-link")).ToHaveTextAsync("checkout-service");
+        await Expect(page.GetByTestId("key-plaintext")).ToHaveCountAsync(0);
+
+        using var answer = await _gateway.ChatAsync(plaintext, ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        await _gateway.SpendRecordedAsync();
+        await page.GetByTestId("key-link").ClickAsync();
+        await Expect(page.GetByTestId("key-title")).ToHaveTextAsync("checkout-service");
+        await Expect(page.GetByTestId("key-lifetime-spend")).ToContainTextAsync("over 1 request");
+        await Expect(page.GetByTestId("key-lifetime-spend")).Not.ToContainTextAsync("$0.00 in all");
+        await Expect(page.GetByTestId("history-entry")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("history-entry")).ToContainTextAsync("admin (portal)");
+        await browser.ScreenshotAsync("admin-key-details-with-spend");
+    }
+}
