@@ -2,6 +2,7 @@ using Gateway.Domain.Users;
 using Gateway.Portal.Components;
 using Gateway.Portal.Features.Access;
 using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
@@ -35,6 +36,7 @@ public static class PortalRegistration
         services.AddSingleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>();
         services.AddScoped<IPortalAccounts, PortalAccounts>();
         services.AddScoped<IKeysClient, KeysClient>();
+        services.AddScoped<IUsersClient, UsersClient>();
         return services;
     }
 

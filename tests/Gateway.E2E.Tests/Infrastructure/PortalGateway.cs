@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.Domain.Keys;
 using Gateway.Api;
 using Gateway.Api.Events;
 using Marten;
@@ -80,14 +82,29 @@ public sealed class PortalGateway : IAsyncDisposable
         return await _http.SendAsync(request, ct);
     }
 
-    /// <summary>Posts an admin API command with the master key; the command must succeed.</summary>
-    public async Task AdminPostAsync(string path, object body, CancellationToken ct)
+    /// <summary>Posts an admin API command with the master key; the command must succeed. Its JSON answer.</summary>
+    public async Task<JsonElement> AdminPostAsync(string path, object body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", MasterKey);
         using var response = await _http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         Assert.True(response.IsSuccessStatusCode, $"{path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>A key as the store has it now, by alias.</summary>
+    public async Task<VirtualKey> KeyAsync(string alias)
+    {
+        await using var session = _app.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Query<VirtualKey>().Where(k => k.KeyAlias == alias).ToListAsync()).Single();
+    }
+
+    /// <summary>Every event of one type in the store.</summary>
+    public async Task<IReadOnlyList<T>> EventsAsync<T>() where T : class
+    {
+        await using var session = _app.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.QueryRawEventDataOnly<T>().ToListAsync();
     }
 
     /// <summary>Waits until every call so far is in the store and the spend rollups have caught up.</summary>
