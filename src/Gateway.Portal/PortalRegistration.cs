@@ -2,6 +2,7 @@ using Gateway.Domain.Users;
 using Gateway.Portal.Components;
 using Gateway.Portal.Features.Access;
 using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,7 @@ public static class PortalRegistration
         services.AddScoped<IPortalAccounts, PortalAccounts>();
         services.AddScoped<IKeysClient, KeysClient>();
         services.AddScoped<IUsersClient, UsersClient>();
+        services.AddScoped<ISpendClient, SpendClient>();
         return services;
     }
 

@@ -47,5 +47,17 @@ public sealed class AdminKeyJourneyTests(PostgresCluster postgres, Chromium chro
         await Expect(page.GetByTestId("history-entry")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("history-entry")).ToContainTextAsync("admin (portal)");
         await browser.ScreenshotAsync("admin-key-details-with-spend");
+
+        await browser.GoToAsync("/ui/usage");
+        await Expect(page.GetByTestId("usage-total")).ToContainTextAsync("over 1 call");
+        await Expect(page.GetByTestId("usage-by-key")).ToContainTextAsync("checkout-service");
+        await Expect(page.GetByTestId("usage-by-model")).ToContainTextAsync("mock-gpt");
+        await Expect(page.GetByTestId("usage-chart").Locator("svg")).ToBeVisibleAsync();
+        await browser.ScreenshotAsync("admin-usage-with-the-new-key");
+
+        await browser.GoToAsync("/ui");
+        await Expect(page.GetByTestId("spend-today")).Not.ToHaveTextAsync("$0.00");
+        await Expect(page.GetByTestId("top-keys")).ToContainTextAsync("checkout-service");
+        await browser.ScreenshotAsync("admin-overview");
     }
 }
