@@ -1,6 +1,8 @@
 using Bunit;
 using Bunit.TestDoubles;
 using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Tests.Fakes;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +31,9 @@ public abstract class PortalTestContext : BunitContext
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
         Services.AddSingleton<IPortalAccounts>(Accounts);
+        Services.AddSingleton<IKeysClient>(Keys);
+        Services.AddSingleton<ISpendClient>(Spend);
+        Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
         Authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
@@ -37,6 +42,10 @@ public abstract class PortalTestContext : BunitContext
     protected BunitAuthorizationContext Authorization { get; }
 
     protected FakePortalAccounts Accounts { get; } = new();
+
+    protected FakeKeysClient Keys { get; } = new();
+
+    protected FakeSpendClient Spend { get; } = new();
 
     /// <summary>A cookie naming <paramref name="user"/>, whom the store still knows with these rights.</summary>
     protected void SignInAs(SignedInUser user)
