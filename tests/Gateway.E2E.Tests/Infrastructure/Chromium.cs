@@ -11,7 +11,9 @@ namespace Gateway.E2E.Tests.Infrastructure;
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
-    public const string ExecutablePath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium; CHROMIUM_PATH names another build of Chromium.</summary>
+    public static string ExecutablePath { get; } =
+        Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     readonly SemaphoreSlim _launch = new(1, 1);
     IPlaywright? _playwright;
