@@ -1,15 +1,18 @@
 using Gateway.Domain.Users;
 using Gateway.Portal.Components;
 using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Customers;
 using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Logs;
 using Gateway.Portal.Features.Spend;
+using Gateway.Portal.Features.Teams;
 using Gateway.Portal.Features.Users;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +42,9 @@ public static class PortalRegistration
         services.AddScoped<IKeysClient, KeysClient>();
         services.AddScoped<IUsersClient, UsersClient>();
         services.AddScoped<ISpendClient, SpendClient>();
+        services.AddScoped<ITeamsClient, TeamsClient>();
+        services.AddScoped<ICustomersClient, CustomersClient>();
+        services.AddScoped<ILogsClient, LogsClient>();
         return services;
     }
 

@@ -55,6 +55,11 @@ public sealed class AdminKeyJourneyTests(PostgresCluster postgres, Chromium chro
         await Expect(page.GetByTestId("usage-chart").Locator("svg")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("admin-usage-with-the-new-key");
 
+        await browser.GoToAsync("/ui/logs");
+        await Expect(page.GetByTestId("logs-grid").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("logs-grid")).ToContainTextAsync("checkout-service");
+        await Expect(page.GetByTestId("logs-grid")).ToContainTextAsync("mock-gpt");
+
         await browser.GoToAsync("/ui");
         await Expect(page.GetByTestId("spend-today")).Not.ToHaveTextAsync("$0.00");
         await Expect(page.GetByTestId("top-keys")).ToContainTextAsync("checkout-service");

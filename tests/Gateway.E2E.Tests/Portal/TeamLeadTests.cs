@@ -82,6 +82,11 @@ public sealed class TeamLeadTests(PostgresCluster postgres, Chromium chromium) :
         await Expect(page.GetByTestId("key-actions")).ToHaveCountAsync(0);
         await lead.ScreenshotAsync("team-lead-refused-other-teams-key");
 
+        // Teams: hers only.
+        await lead.GoToAsync("/ui/teams");
+        await Expect(page.GetByTestId("teams-grid")).ToContainTextAsync("lena (admin)");
+        await Expect(page.GetByTestId("teams-grid")).Not.ToContainTextAsync("ads");
+
         // An admin page by its address: refused too.
         await lead.GoToAsync("/ui/users");
         await Expect(page.GetByTestId("refusal")).ToContainTextAsync("Only admins");
