@@ -36,7 +36,7 @@ public sealed class PortalAccounts(IDocumentStore store, PortalOptions options, 
         }
         if (hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
             return SignInAttempt.Failed(WrongCredentials);
-        if (!user.IsAdmin && (await TeamLeadership.TeamsLedByAsync(session, user.UserId, ct)).Count == 0)
+        if (await PortalRights.OfAsync(session, user, ct) is null)
             return SignInAttempt.Failed("Your account does not lead any team, so the portal has nothing for you yet. Ask an admin to make you a team admin.");
         return new SignInAttempt(PortalClaims.ForUser(user.UserId, PortalClaims.StampOf(user.PasswordHash)), null);
     }
@@ -52,12 +52,9 @@ public sealed class PortalAccounts(IDocumentStore store, PortalOptions options, 
 
         await using var session = store.QuerySession();
         var user = await session.LoadAsync<PortalUser>(StreamIds.User(userId), ct);
-        if (user is null || user.Deleted || user.PasswordHash is null || PortalClaims.StampOf(user.PasswordHash) != stamp)
+        if (user is null || user.PasswordHash is null || PortalClaims.StampOf(user.PasswordHash) != stamp)
             return null;
-        if (user.IsAdmin)
-            return SignedInUser.Admin(user.UserId, user.UserId);
-        var teams = await TeamLeadership.TeamsLedByAsync(session, user.UserId, ct);
-        return teams.Count == 0 ? null : SignedInUser.TeamLead(user.UserId, teams);
+        return await PortalRights.OfAsync(session, user, ct);
     }
 
     public async Task<Invitation?> FindInvitationAsync(string token, CancellationToken ct)

@@ -9,9 +9,9 @@ public sealed class CustomersClient(IDocumentStore store) : ICustomersClient
 {
     public async Task<PortalResult<IReadOnlyList<CustomerRow>>> ListAsync(SignedInUser who, CancellationToken ct)
     {
-        if (!who.IsAdmin)
-            return PortalResult<IReadOnlyList<CustomerRow>>.Forbidden("Only admins see customers.");
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
+            return PortalResult<IReadOnlyList<CustomerRow>>.Forbidden("Only admins see customers.");
         var customers = await session.Query<Customer>().Where(c => !c.Deleted).OrderBy(c => c.CustomerId).ToListAsync(ct);
         var ids = customers.Select(c => c.CustomerId).ToArray();
         var spend = ids.Length == 0 ? [] : await session.LoadManyAsync<CustomerSpend>(ct, ids);

@@ -18,6 +18,9 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
     public async Task<KeyPage> ListAsync(SignedInUser who, KeyListQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+            return new KeyPage([], 0);
+        who = now;
         IQueryable<VirtualKey> keys = session.Query<VirtualKey>().Where(k => !k.Revoked);
         if (!who.IsAdmin)
         {
@@ -43,8 +46,10 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
     public async Task<PortalResult<KeyDetails>> DetailsAsync(SignedInUser who, Guid keyId, CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+            return PortalResult<KeyDetails>.Forbidden(PortalRights.NoLongerAllowed);
         var key = await session.LoadAsync<VirtualKey>(keyId, ct);
-        if (KeyAccess.MayManage(who, key) is { } refusal)
+        if (KeyAccess.MayManage(now, key) is { } refusal)
             return PortalResult<KeyDetails>.Refused(refusal);
 
         var spend = await SpendSummaryAsync(session, key!, ct);
@@ -54,20 +59,24 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
 
     public async Task<IReadOnlyList<string>> AssignableTeamsAsync(SignedInUser who, CancellationToken ct)
     {
-        if (!who.IsAdmin)
-            return [.. who.TeamIds.Order(StringComparer.Ordinal)];
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+            return [];
+        if (!now.IsAdmin)
+            return [.. now.TeamIds.Order(StringComparer.Ordinal)];
         var teams = await session.Query<Team>().Where(t => !t.Deleted).OrderBy(t => t.TeamId).Select(t => t.TeamId).ToListAsync(ct);
         return [.. teams];
     }
 
     public async Task<PortalResult<IssuedKey>> IssueAsync(SignedInUser who, KeySettings settings, CancellationToken ct)
     {
+        await using var session = store.LightweightSession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+            return PortalResult<IssuedKey>.Forbidden(PortalRights.NoLongerAllowed);
         var teamId = KeySettings.Text(settings.TeamId);
-        if (KeyAccess.MayAssign(who, teamId) is { } refusal)
+        if (KeyAccess.MayAssign(now, teamId) is { } refusal)
             return PortalResult<IssuedKey>.Refused(refusal);
 
-        await using var session = store.LightweightSession();
         var alias = KeySettings.Text(settings.Alias);
         if (alias is not null && await session.Query<VirtualKey>().AnyAsync(k => k.KeyAlias == alias && !k.Revoked, ct))
             return PortalResult<IssuedKey>.Refused(RejectionKind.Conflict, $"Another key is already called '{alias}'.", "key_alias");
@@ -99,9 +108,11 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
     public async Task<PortalResult<KeyRow>> UpdateAsync(SignedInUser who, Guid keyId, KeySettings settings, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+            return PortalResult<KeyRow>.Forbidden(PortalRights.NoLongerAllowed);
         var key = await session.LoadAsync<VirtualKey>(keyId, ct);
         var teamId = KeySettings.Text(settings.TeamId);
-        if ((KeyAccess.MayManage(who, key) ?? KeyAccess.MayAssign(who, teamId)) is { } refusal)
+        if ((KeyAccess.MayManage(now, key) ?? KeyAccess.MayAssign(now, teamId)) is { } refusal)
             return PortalResult<KeyRow>.Refused(refusal);
 
         var alias = KeySettings.Text(settings.Alias);
@@ -151,8 +162,10 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
     async Task<PortalResult<KeyRow>> DecideAsync(SignedInUser who, Guid keyId, Func<VirtualKey, Decision> decide, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+            return PortalResult<KeyRow>.Forbidden(PortalRights.NoLongerAllowed);
         var key = await session.LoadAsync<VirtualKey>(keyId, ct);
-        if (KeyAccess.MayManage(who, key) is { } refusal)
+        if (KeyAccess.MayManage(now, key) is { } refusal)
             return PortalResult<KeyRow>.Refused(refusal);
         return await CommitAsync(session, key!, decide(key!), ct);
     }

@@ -15,6 +15,9 @@ public sealed class LogsClient(IDocumentStore store) : ILogsClient
     public async Task<LogPage> ListAsync(SignedInUser who, LogQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } rights)
+            return new LogPage([], 0);
+        who = rights;
         IQueryable<SpendLog> calls = session.Query<SpendLog>();
         if (!who.IsAdmin)
         {

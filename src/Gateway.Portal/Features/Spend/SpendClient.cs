@@ -16,6 +16,9 @@ public sealed class SpendClient(IDocumentStore store, TimeProvider time) : ISpen
     public async Task<SpendOverview> OverviewAsync(SignedInUser who, CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } rights)
+            return new SpendOverview(0, 0, [], [], [], []);
+        who = rights;
         var now = time.GetUtcNow();
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
@@ -45,6 +48,9 @@ public sealed class SpendClient(IDocumentStore store, TimeProvider time) : ISpen
         if (to < from)
             (from, to) = (to, from);
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } rights)
+            return new UsageReport(from, to, 0, 0, [], [], []);
+        who = rights;
         var rows = await DaysAsync(session, who, from, to, ct);
         var keyNames = await KeyNamesAsync(session, rows.Select(d => d.KeyHash), ct);
 

@@ -10,6 +10,9 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
     public async Task<IReadOnlyList<TeamRow>> ListAsync(SignedInUser who, CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { } rights)
+            return [];
+        who = rights;
         var teams = await session.Query<Team>().Where(t => !t.Deleted).OrderBy(t => t.TeamId).ToListAsync(ct);
         var now = time.GetUtcNow();
         var rows = new List<TeamRow>();

@@ -20,9 +20,9 @@ public sealed class UsersClient(IDocumentStore store, PortalOptions options, Tim
 
     public async Task<PortalResult<IReadOnlyList<PortalUserRow>>> ListAsync(SignedInUser who, CancellationToken ct)
     {
-        if (!who.IsAdmin)
-            return PortalResult<IReadOnlyList<PortalUserRow>>.Forbidden(AdminsOnly);
         await using var session = store.QuerySession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
+            return PortalResult<IReadOnlyList<PortalUserRow>>.Forbidden(AdminsOnly);
         var users = await session.Query<PortalUser>().Where(u => !u.Deleted).OrderBy(u => u.UserId).ToListAsync(ct);
         var teams = await session.Query<Team>().Where(t => !t.Deleted).ToListAsync(ct);
         var now = time.GetUtcNow();
@@ -44,15 +44,15 @@ public sealed class UsersClient(IDocumentStore store, PortalOptions options, Tim
 
     public async Task<PortalResult<InvitationLink>> CreateAsync(SignedInUser who, NewPortalUser user, CancellationToken ct)
     {
-        if (!who.IsAdmin)
+        await using var session = store.LightweightSession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
             return PortalResult<InvitationLink>.Forbidden(AdminsOnly);
+
         var userId = user.UserId.Trim();
         var email = string.IsNullOrWhiteSpace(user.Email) ? null : user.Email.Trim();
         var teamIds = user.IsAdmin ? [] : user.Teams.Distinct().ToList();
         if (!user.IsAdmin && teamIds.Count == 0)
             return PortalResult<InvitationLink>.Refused(RejectionKind.Invalid, "Choose the teams this team lead leads.", "teams");
-
-        await using var session = store.LightweightSession();
         var now = time.GetUtcNow();
         var stream = StreamIds.User(userId);
         var created = CreateUser.Decide(
@@ -86,9 +86,9 @@ public sealed class UsersClient(IDocumentStore store, PortalOptions options, Tim
 
     public async Task<PortalResult<InvitationLink>> InviteAsync(SignedInUser who, string userId, CancellationToken ct)
     {
-        if (!who.IsAdmin)
-            return PortalResult<InvitationLink>.Forbidden(AdminsOnly);
         await using var session = store.LightweightSession();
+        if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
+            return PortalResult<InvitationLink>.Forbidden(AdminsOnly);
         var user = await session.LoadAsync<PortalUser>(StreamIds.User(userId), ct);
         var token = NewToken();
         var invited = InviteToPortal.Decide(new InviteToPortal(userId, PortalAccounts.TokenHash(token), options.InvitationLifetime), user, who.By, time.GetUtcNow());
