@@ -65,4 +65,36 @@ public sealed class AdminKeyJourneyTests(PostgresCluster postgres, Chromium chro
         await Expect(page.GetByTestId("top-keys")).ToContainTextAsync("checkout-service");
         await browser.ScreenshotAsync("admin-overview");
     }
+
+    [Fact]
+    public async Task signing_out_ends_the_session_and_the_pages_ask_to_sign_in_again()
+    {
+        await using var browser = await PortalBrowser.OpenAsync(chromium, _gateway);
+        var page = browser.Page;
+        await browser.SignInAsync("admin", PortalGateway.MasterKey);
+
+        await page.GetByTestId("sign-out").ClickAsync();
+        await page.WaitForURLAsync("**/ui/signin");
+        await page.GotoAsync("/ui/keys");
+
+        await page.WaitForURLAsync("**/ui/signin?ReturnUrl=%2Fui%2Fkeys");
+        await Expect(page.GetByTestId("sign-in-form")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task a_wrong_password_keeps_the_visitor_on_the_sign_in_page_with_a_reason()
+    {
+        await using var browser = await PortalBrowser.OpenAsync(chromium, _gateway);
+        var page = browser.Page;
+
+        await page.GotoAsync("/ui/signin");
+        await page.GetByTestId("username").FillAsync("admin");
+        await page.GetByTestId("password").FillAsync("not the master key");
+        await page.GetByTestId("sign-in-button").ClickAsync();
+
+        await Expect(page.GetByTestId("sign-in-problem")).ToHaveTextAsync("The username or password is not right.");
+        await browser.ScreenshotAsync("sign-in-refused");
+        await page.GotoAsync("/ui");
+        await page.WaitForURLAsync("**/ui/signin?ReturnUrl=%2Fui");
+    }
 }
