@@ -1,6 +1,7 @@
 using Gateway.Api.Access;
 using Gateway.Api.Admin;
 using Gateway.Api.Alerts;
+using Gateway.Api.Audit;
 using Gateway.Api.Errors;
 using Gateway.Api.Events;
 using Gateway.Api.Health;
@@ -68,11 +69,15 @@ public static class GatewayHost
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes, settings.Environment));
+        services.AddSingleton(sp => ActivePrices.Load(settings, sp.GetRequiredService<IDocumentStore>()));
         services.AddSingleton(sp => DeploymentTableBuilder.Build(
-            settings.Config, settings.Prices, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
+            settings.Config, sp.GetRequiredService<Gateway.Domain.Pricing.ActivePriceSheet>().Sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder))));
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new HealthDatabase(connectionString));
+        // Cost audits by replay, for the portal (the CLI builds its own): calls repriced as these deployments would price them.
+        services.AddSingleton(sp => new Gateway.Domain.Audit.CostAudit(sp.GetRequiredService<IDocumentStore>(),
+            sheet => DeploymentPrices.For(settings.Config, sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment)));
 
         services.AddSingleton(new EventQueueOptions());
         services.AddSingleton<EventQueue>();
@@ -116,6 +121,7 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         // The feed notes where the store ends before the loader reads the snapshots, so nothing falls between them.
         services.AddHostedService(sp => sp.GetRequiredService<EventFeed>());
+        services.AddHostedService<PriceSheetPublisher>();
         services.AddHostedService<AccessLoader>();
         services.AddHostedService<BudgetAlertWriter>();
         services.AddHostedService<BudgetWindowWatcher>();

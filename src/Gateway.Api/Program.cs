@@ -1,11 +1,15 @@
 using Gateway.Api;
+using Gateway.Api.Cli;
 using Gateway.Api.Config;
 using Gateway.Api.Hosting;
 
 // The gateway: an OpenAI-compatible proxy with its admin API and portal.
 //   dotnet run --project src/Gateway.Api -- [--config config.yaml] [--port 4000]
+// and its verbs: audit, spend, prices, projections (see GatewayCli.Usage).
 if (args is ["healthcheck", ..])
     return await Healthcheck.RunAsync();
+if (GatewayCli.Handles(args))
+    return await GatewayCli.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });

@@ -1,6 +1,7 @@
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Pricing;
 using Gateway.Domain.Spend;
 using Gateway.Domain.Teams;
 using Gateway.Domain.Users;
@@ -27,6 +28,7 @@ public static class Configuration
         options.ConfigureUsers();
         options.ConfigureCustomers();
         options.ConfigureBudgets();
+        options.ConfigurePricing();
         return options;
     }
 
@@ -50,6 +52,13 @@ public static class Configuration
         options.Events.AddEventType<BudgetExceeded>();
         options.Events.AddEventType<SoftBudgetCrossed>();
         options.Events.AddEventType<BudgetWindowReset>();
+    }
+
+    static void ConfigurePricing(this StoreOptions options)
+    {
+        // Each publication or import is a stream of its own (nodes starting together never contend); read back by type.
+        options.Events.AddEventType<PriceSheetPublished>();
+        options.Events.AddEventType<PriceSheetImported>();
     }
 
     static void ConfigureSpend(this StoreOptions options)

@@ -24,6 +24,12 @@ public sealed record GatewaySettings(
     /// <summary>Waits between attempts to deliver a webhook (<c>GATEWAY_WEBHOOK_RETRY_DELAYS</c>, seconds, comma-separated).</summary>
     public IReadOnlyList<TimeSpan> WebhookRetryDelays { get; init; } = DefaultWebhookRetryDelays;
 
+    /// <summary>The configured price file's prices alone (<c>general_settings.price_sheet</c>, <c>GATEWAY_PRICE_SHEET</c>), the top layer of the active sheet.</summary>
+    public PriceSheet? PriceFile { get; init; }
+
+    /// <summary>The configured price file's path, as given.</summary>
+    public string? PriceFilePath { get; init; }
+
     public static readonly IReadOnlyList<TimeSpan> DefaultWebhookRetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
@@ -41,8 +47,9 @@ public sealed record GatewaySettings(
 
         var prices = PriceSheet.Builtin;
         var priceFile = general.PriceSheet ?? environment("GATEWAY_PRICE_SHEET");
-        if (priceFile is not null)
-            prices = prices.MergedWith(LoadPriceSheet(priceFile, configPath));
+        var priceFileSheet = priceFile is null ? null : LoadPriceSheet(priceFile, configPath);
+        if (priceFileSheet is not null)
+            prices = prices.MergedWith(priceFileSheet);
 
         return new GatewaySettings(
             config,
@@ -56,6 +63,8 @@ public sealed record GatewaySettings(
         {
             WebhookUrl = ResolveWebhookUrl(config, configPath, environment),
             WebhookRetryDelays = RetryDelays(environment("GATEWAY_WEBHOOK_RETRY_DELAYS")),
+            PriceFile = priceFileSheet,
+            PriceFilePath = priceFile,
         };
     }
 

@@ -1,9 +1,11 @@
 using Gateway.Api.Providers.Bedrock;
 using Gateway.Api.Providers.Anthropic;
 using Gateway.Api.Providers.Azure;
+using Gateway.Api.Providers.Gemini;
 using Gateway.Api.Providers.Mock;
 using Gateway.Api.Providers.Ollama;
 using Gateway.Api.Providers.OpenAICompatible;
+using Gateway.Api.Providers.Vertex;
 
 namespace Gateway.Api.Providers;
 
@@ -31,6 +33,9 @@ public sealed class ProviderCatalog
             BedrockProvider.RegionalEndpoint, [], []));
         Add(new ProviderPreset(AnthropicProvider.Name, new AnthropicProvider(clients, maxResponseBytes), "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"]));
         Add(new ProviderPreset("azure", new AzureProvider(clients, maxResponseBytes, environment), null, ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], ["AZURE_API_BASE"]));
+        Add(new ProviderPreset(GeminiProvider.Name, new GeminiProvider(clients, maxResponseBytes), GeminiProvider.DefaultApiBase, ["GEMINI_API_KEY", "GOOGLE_API_KEY"], ["GEMINI_API_BASE"]));
+        // Vertex reads its project, location and credentials itself: which one applies depends on the others.
+        Add(new ProviderPreset(VertexProvider.Name, new VertexProvider(clients, maxResponseBytes, environment), VertexProvider.GlobalEndpoint, [], []));
         Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         // ollama/ is Ollama's OpenAI-compatible API under /v1; api_base is the server root as for ollama_chat/.
         Add(new ProviderPreset("ollama", openAI, "http://localhost:11434/v1", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"], BasePath: "/v1"));

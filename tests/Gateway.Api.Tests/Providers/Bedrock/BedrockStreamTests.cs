@@ -64,7 +64,8 @@ public sealed class BedrockStreamTests(PostgresFixture postgres) : BedrockGatewa
         Assert.True(e.Stream);
         Assert.False(e.UsageEstimated);
         Assert.Equal((18, 7, 4), (e.PromptTokens, e.CompletionTokens, e.CachedTokens));
-        Assert.Equal(18 * 0.000003m + 7 * 0.000015m, e.Cost);
+        // Custom input/output prices; cache reads and writes at the sheet's Bedrock Claude rates (LiteLLM merges them).
+        Assert.Equal(12 * 0.000003m + 4 * 0.0000003m + 2 * 0.00000375m + 7 * 0.000015m, e.Cost);
     }
 
     [Fact]

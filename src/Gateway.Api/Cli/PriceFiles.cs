@@ -1,0 +1,34 @@
+using Gateway.Domain.Pricing;
+
+namespace Gateway.Api.Cli;
+
+/// <summary>Reads a price sheet given on the command line: the gateway's export or LiteLLM's own cost map.</summary>
+public static class PriceFiles
+{
+    /// <exception cref="CliFailure">With <see cref="ExitCodes.PriceFile"/>: unreadable, not JSON, or not a price sheet.</exception>
+    public static async Task<PriceSheet> ReadAsync(string path, CancellationToken ct)
+    {
+        byte[] content;
+        try
+        {
+            content = await File.ReadAllBytesAsync(path, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliFailure(ExitCodes.PriceFile, $"cannot read the price file '{path}': {ex.Message}");
+        }
+
+        PriceSheet sheet;
+        try
+        {
+            sheet = PriceSheet.Parse(content);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliFailure(ExitCodes.PriceFile, $"'{path}' is not a price sheet: {ex.Message}");
+        }
+        if (sheet.Models.Count == 0)
+            throw new CliFailure(ExitCodes.PriceFile, $"'{path}' prices no model: expected LiteLLM's cost-map format, {{\"model\": {{\"input_cost_per_token\": …}}}}.");
+        return sheet;
+    }
+}
