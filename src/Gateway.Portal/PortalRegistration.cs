@@ -1,6 +1,7 @@
 using Gateway.Domain.Users;
 using Gateway.Portal.Components;
 using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Audit;
 using Gateway.Portal.Features.Customers;
 using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Features.Logs;
@@ -45,6 +46,7 @@ public static class PortalRegistration
         services.AddScoped<ITeamsClient, TeamsClient>();
         services.AddScoped<ICustomersClient, CustomersClient>();
         services.AddScoped<ILogsClient, LogsClient>();
+        services.AddScoped<IAuditClient, AuditClient>();
         return services;
     }
 

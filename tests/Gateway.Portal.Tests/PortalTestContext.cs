@@ -1,6 +1,7 @@
 using Bunit;
 using Bunit.TestDoubles;
 using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Audit;
 using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Tests.Fakes;
@@ -33,6 +34,7 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<IPortalAccounts>(Accounts);
         Services.AddSingleton<IKeysClient>(Keys);
         Services.AddSingleton<ISpendClient>(Spend);
+        Services.AddSingleton<IAuditClient>(Audit);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
         Authorization = AddAuthorization();
@@ -46,6 +48,8 @@ public abstract class PortalTestContext : BunitContext
     protected FakeKeysClient Keys { get; } = new();
 
     protected FakeSpendClient Spend { get; } = new();
+
+    protected FakeAuditClient Audit { get; } = new();
 
     /// <summary>A cookie naming <paramref name="user"/>, whom the store still knows with these rights.</summary>
     protected void SignInAs(SignedInUser user)

@@ -60,6 +60,13 @@ public sealed class AdminKeyJourneyTests(PostgresCluster postgres, Chromium chro
         await Expect(page.GetByTestId("logs-grid")).ToContainTextAsync("checkout-service");
         await Expect(page.GetByTestId("logs-grid")).ToContainTextAsync("mock-gpt");
 
+        await browser.GoToAsync("/ui/audit");
+        await page.GetByTestId("audit-run").ClickAsync();
+        await Expect(page.GetByTestId("audit-totals")).ToContainTextAsync("$0.000014");
+        await Expect(page.GetByTestId("audit-difference")).ToHaveTextAsync("$0.00");
+        await Expect(page.GetByTestId("audit-verdict")).ToContainTextAsync("hold exactly what the calls recorded");
+        await browser.ScreenshotAsync("admin-audit");
+
         await browser.GoToAsync("/ui");
         await Expect(page.GetByTestId("spend-today")).Not.ToHaveTextAsync("$0.00");
         await Expect(page.GetByTestId("top-keys")).ToContainTextAsync("checkout-service");

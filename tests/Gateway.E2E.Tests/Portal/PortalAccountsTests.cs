@@ -164,6 +164,15 @@ public sealed class PortalAccountsTests(PostgresCluster postgres) : IAsyncLifeti
         var created = await Users.CreateAsync(lena, new NewPortalUser { UserId = "mallory", IsAdmin = true }, ct);
         var invited = await Users.InviteAsync(lena, "lena", ct);
 
+        var audit = _scope.ServiceProvider.GetRequiredService<Gateway.Portal.Features.Audit.IAuditClient>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var otherTeam = await audit.RunAsync(lena, today, today, "ads", false, ct);
+        var everyTeam = await audit.RunAsync(lena, today, today, null, false, ct);
+        var ownTeam = await audit.RunAsync(lena, today, today, "search", false, ct);
+
+        Assert.Equal(RejectionKind.Forbidden, otherTeam.Refusal?.Kind);
+        Assert.Equal(RejectionKind.Invalid, everyTeam.Refusal?.Kind);
+        Assert.True(ownTeam.Succeeded, ownTeam.Refusal?.Message);
         Assert.Equal(RejectionKind.Forbidden, listed.Refusal?.Kind);
         Assert.Equal(RejectionKind.Forbidden, created.Refusal?.Kind);
         Assert.Equal(RejectionKind.Forbidden, invited.Refusal?.Kind);

@@ -60,7 +60,7 @@ public sealed class MainLayoutTests : PortalTestContext
         var layout = RenderLayout();
 
         var sections = layout.FindAll("[data-testid=nav] .mud-nav-link-text").Select(link => link.TextContent.Trim());
-        Assert.Equal(["Overview", "Keys", "Teams", "Usage", "Logs"], sections);
+        Assert.Equal(["Overview", "Keys", "Teams", "Usage", "Logs", "Audit"], sections);
         Assert.Equal("lena · Team lead", layout.Find("[data-testid=signed-in-as]").TextContent.Trim());
     }
 
