@@ -133,7 +133,7 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundHealthChecks>());
 
         if (PortalEnabled(builder.Configuration))
-            services.AddGatewayPortal();
+            services.AddGatewayPortal(PortalSettings(builder.Configuration, masterKey));
 
         // Our body limit answers with an OpenAI-shaped 413; Kestrel's own would cut the connection with an empty body.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
@@ -179,6 +179,11 @@ public static class GatewayHost
     /// <summary>Proxy-only nodes turn the portal off with GATEWAY_PORTAL=off (or false/0).</summary>
     static bool PortalEnabled(IConfiguration configuration) =>
         configuration["GATEWAY_PORTAL"]?.Trim().ToLowerInvariant() is not ("off" or "false" or "0" or "disabled");
+
+    /// <summary>The portal's admin signs in as UI_USERNAME/UI_PASSWORD, by default "admin" with the master key.</summary>
+    static Gateway.Portal.Features.Access.PortalOptions PortalSettings(IConfiguration configuration, string masterKey) => new(
+        Gateway.Portal.Features.Access.AdminCredentials.From(configuration["UI_USERNAME"], configuration["UI_PASSWORD"], masterKey),
+        Gateway.Domain.Keys.KeyPlaintext.Hash(masterKey));
 
     static string StartEmbeddedPostgres(IServiceCollection services, GatewaySettings settings, ILogger log)
     {

@@ -105,8 +105,11 @@ public static class Configuration
         options.Events.AddEventType<UserCreated>();
         options.Events.AddEventType<UserUpdated>();
         options.Events.AddEventType<UserDeleted>();
+        options.Events.AddEventType<PortalInvitationIssued>();
+        options.Events.AddEventType<PortalPasswordSet>();
         options.Projections.Snapshot<PortalUser>(SnapshotLifecycle.Inline);
-        options.Schema.For<PortalUser>().Index(user => user.UserId);
+        // The invitation page finds its user by the token's hash.
+        options.Schema.For<PortalUser>().Index(user => user.UserId).Index(user => user.InvitationTokenHash!);
     }
 
     static void ConfigureCustomers(this StoreOptions options)

@@ -1,7 +1,21 @@
+using Gateway.Domain.Users;
 using Gateway.Portal.Components;
+using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Audit;
+using Gateway.Portal.Features.Customers;
+using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Logs;
+using Gateway.Portal.Features.Spend;
+using Gateway.Portal.Features.Teams;
+using Gateway.Portal.Features.Users;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MudBlazor.Services;
 
@@ -13,31 +27,67 @@ public static class PortalRegistration
     /// <summary>Where the portal's pages live; every other path belongs to the API.</summary>
     public const string BasePath = "/ui";
 
-    /// <summary>Razor components with interactive server rendering, and MudBlazor's services.</summary>
-    public static IServiceCollection AddGatewayPortal(this IServiceCollection services)
+    /// <summary>
+    /// Razor components with interactive server rendering, MudBlazor, the sign-in cookie, and the portal's clients.
+    /// The clients read and write through Marten's <c>IDocumentStore</c>, which the host registers.
+    /// </summary>
+    public static IServiceCollection AddGatewayPortal(this IServiceCollection services, PortalOptions options)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddPortalAuthentication();
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>();
+        services.AddScoped<IPortalAccounts, PortalAccounts>();
+        services.AddScoped<IKeysClient, KeysClient>();
+        services.AddScoped<IUsersClient, UsersClient>();
+        services.AddScoped<ISpendClient, SpendClient>();
+        services.AddScoped<ITeamsClient, TeamsClient>();
+        services.AddScoped<ICustomersClient, CustomersClient>();
+        services.AddScoped<ILogsClient, LogsClient>();
+        services.AddScoped<IAuditClient, AuditClient>();
         return services;
     }
 
     /// <summary>
-    /// Maps the portal's pages under <see cref="BasePath"/>, the Blazor Server hub (<c>/_blazor</c>) and
-    /// the static assets (<c>/_framework/…</c>, <c>/_content/…</c>). Adds the antiforgery middleware,
-    /// so call it after <c>UseAuthentication</c>/<c>UseAuthorization</c> if the host calls those, and
-    /// do not call <c>UseAntiforgery</c> again.
+    /// Maps the portal's pages under <see cref="BasePath"/>, sign-out, the Blazor Server hub (<c>/_blazor</c>) and
+    /// the static assets (<c>/_framework/…</c>, <c>/_content/…</c>). Adds the authentication, authorization and
+    /// antiforgery middleware, so call it after <c>UseRouting</c> and do not add those again.
     /// </summary>
     public static WebApplication MapGatewayPortal(this WebApplication app)
     {
         ServeStaticWebAssetsFromBuildOutput(app);
 
+        // Only the portal's requests read the cookie and check [Authorize]: the API's hot path pays nothing for them.
+        app.UseWhen(IsPortalRequest, portal =>
+        {
+            portal.UseAuthentication();
+            portal.UseAuthorization();
+        });
         // Razor component endpoints refuse to run unless antiforgery ran between routing and endpoints.
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapPost(SignInPaths.SignOut, (Delegate)SignOutAsync);
         app.MapRazorComponents<App>()
             .WithStaticAssets()
             .AddInteractiveServerRenderMode();
         return app;
+    }
+
+    static bool IsPortalRequest(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(BasePath) || context.Request.Path.StartsWithSegments("/_blazor");
+
+    /// <summary>
+    /// A form post from the app bar. The antiforgery token is checked here: the middleware only records whether it
+    /// was valid, and an endpoint that binds no form field would otherwise never look (another site could sign people out).
+    /// </summary>
+    static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+            return Results.BadRequest();
+        await context.SignOutAsync(PortalAuthentication.Scheme);
+        return Results.LocalRedirect(SignInPaths.SignIn);
     }
 
     // Run from the build output (`dotnet run`), MudBlazor's and Blazor's files stay in the NuGet cache

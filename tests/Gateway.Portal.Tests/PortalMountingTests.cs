@@ -1,4 +1,7 @@
 using System.Net;
+using Gateway.Portal.Features.Access;
+using Gateway.Portal.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +29,9 @@ public sealed class PortalMountingTests : IAsyncLifetime
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddGatewayPortal();
+        builder.Services.AddGatewayPortal(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
+        // The real accounts read the gateway's store, which this host does not have.
+        builder.Services.AddScoped<IPortalAccounts, FakePortalAccounts>();
 
         _app = builder.Build();
         _app.MapGet("/v1/models", () => Results.Json(new { data = Array.Empty<object>() }));
@@ -43,16 +48,40 @@ public sealed class PortalMountingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task the_portal_home_is_served_as_a_prerendered_page()
+    public async Task the_portal_home_sends_a_visitor_without_the_cookie_to_sign_in()
     {
-        var response = await _client.GetAsync("/ui", TestContext.Current.CancellationToken);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _client.BaseAddress };
+
+        var response = await client.GetAsync("/ui", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/ui/signin?ReturnUrl=%2Fui", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task the_sign_in_page_is_a_plain_form_with_an_antiforgery_token()
+    {
+        var response = await _client.GetAsync("/ui/signin", TestContext.Current.CancellationToken);
         var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Sign-in is not available yet", html);
+        Assert.Contains("name=\"__RequestVerificationToken\"", html);
+        Assert.Contains("name=\"Input.Username\"", html);
         Assert.Contains("_framework/blazor.web", html);
         Assert.Contains("_content/MudBlazor/MudBlazor.min", html);
+        // Server-rendered only: no circuit is started for it.
+        Assert.DoesNotContain("<!--Blazor:{\"type\":\"server\"", html);
+    }
+
+    [Fact]
+    public async Task signing_out_without_the_antiforgery_token_is_refused()
+    {
+        using var form = new FormUrlEncodedContent([]);
+
+        var response = await _client.PostAsync("/ui/signout", form, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]

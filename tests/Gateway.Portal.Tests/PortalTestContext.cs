@@ -1,5 +1,12 @@
 using Bunit;
+using Bunit.TestDoubles;
+using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Audit;
+using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Spend;
+using Gateway.Portal.Tests.Fakes;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace Gateway.Portal.Tests;
@@ -8,9 +15,13 @@ namespace Gateway.Portal.Tests;
 /// A bUnit context set up the way MudBlazor's own tests set theirs: MudBlazor's services with no
 /// transition delays, JS interop that answers every call with a default, and an interactive
 /// Blazor Server renderer (pages read <see cref="RendererInfo"/> to know whether clicks will work).
+/// Nobody is signed in until a test calls <see cref="SignInAs"/>; the portal's clients are fakes.
 /// </summary>
 public abstract class PortalTestContext : BunitContext
 {
+    public static readonly SignedInUser Admin = SignedInUser.Admin("admin");
+    public static readonly SignedInUser LeadOfSearch = SignedInUser.TeamLead("lena", ["search"]);
+
     protected PortalTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -20,7 +31,31 @@ public abstract class PortalTestContext : BunitContext
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        Services.AddSingleton<IPortalAccounts>(Accounts);
+        Services.AddSingleton<IKeysClient>(Keys);
+        Services.AddSingleton<ISpendClient>(Spend);
+        Services.AddSingleton<IAuditClient>(Audit);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
+        Authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    protected BunitAuthorizationContext Authorization { get; }
+
+    protected FakePortalAccounts Accounts { get; } = new();
+
+    protected FakeKeysClient Keys { get; } = new();
+
+    protected FakeSpendClient Spend { get; } = new();
+
+    protected FakeAuditClient Audit { get; } = new();
+
+    /// <summary>A cookie naming <paramref name="user"/>, whom the store still knows with these rights.</summary>
+    protected void SignInAs(SignedInUser user)
+    {
+        Authorization.SetAuthorized(user.Name);
+        Accounts.Resolved = user;
     }
 
     /// <summary>As while the page is prerendered, before the circuit connects.</summary>

@@ -36,6 +36,14 @@ public sealed partial record PortalUser(
 
     public bool IsAdmin => Role == UserRoles.ProxyAdmin;
 
+    /// <summary>ASP.NET Core's salted hash of the portal password; null until the user accepts an invitation.</summary>
+    public string? PasswordHash { get; init; }
+
+    /// <summary>SHA-256 of the one open invitation's token, if any.</summary>
+    public string? InvitationTokenHash { get; init; }
+
+    public DateTimeOffset? InvitationExpiresAt { get; init; }
+
     public static PortalUser Create(UserCreated e) => new(
         StreamIds.User(e.UserId), e.UserId, e.UserEmail, e.UserAlias, e.UserRole, e.Teams, e.MaxBudget,
         e.BudgetDuration, e.Models, e.TpmLimit, e.RpmLimit, e.Metadata, Deleted: false, CreatedAt: e.At,
@@ -60,4 +68,19 @@ public sealed partial record PortalUser(
     };
 
     public PortalUser Apply(UserDeleted e) => this with { Deleted = true, UpdatedAt = e.At };
+
+    public PortalUser Apply(PortalInvitationIssued e) => this with
+    {
+        InvitationTokenHash = e.TokenHash,
+        InvitationExpiresAt = e.ExpiresAt,
+        UpdatedAt = e.At,
+    };
+
+    public PortalUser Apply(PortalPasswordSet e) => this with
+    {
+        PasswordHash = e.PasswordHash,
+        InvitationTokenHash = null,
+        InvitationExpiresAt = null,
+        UpdatedAt = e.At,
+    };
 }

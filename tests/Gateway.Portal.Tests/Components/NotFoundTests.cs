@@ -19,12 +19,24 @@ public sealed class NotFoundTests : PortalTestContext
     }
 
     [Fact]
-    public void the_portal_home_is_the_signed_out_page()
+    public void a_visitor_who_is_not_signed_in_is_sent_to_sign_in_and_back()
     {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/ui");
+
+        Render<Routes>();
+
+        Assert.Equal("http://localhost/ui/signin?ReturnUrl=%2Fui", navigation.Uri);
+    }
+
+    [Fact]
+    public void a_signed_in_admin_reaches_the_overview()
+    {
+        SignInAs(Admin);
         Services.GetRequiredService<NavigationManager>().NavigateTo("/ui");
 
         var routes = Render<Routes>();
 
-        Assert.Equal("LLM Gateway", routes.Find("h1").TextContent.Trim());
+        Assert.Equal("Overview", routes.Find("h1").TextContent.Trim());
     }
 }

@@ -8,17 +8,20 @@ namespace Gateway.Portal.Tests.Components.Layout;
 
 public sealed class MainLayoutTests : PortalTestContext
 {
+    public MainLayoutTests() => SignInAs(Admin);
+
     private IRenderedComponent<MainLayout> RenderLayout() =>
         Render<MainLayout>(parameters => parameters.Add(
             layout => layout.Body,
             (RenderFragment)(builder => builder.AddMarkupContent(0, "<p id=\"page-body\">page body</p>"))));
 
     [Fact]
-    public void the_app_bar_carries_the_product_name()
+    public void the_app_bar_carries_the_product_name_and_who_is_signed_in()
     {
         var layout = RenderLayout();
 
         Assert.Contains("LLM Gateway", layout.Find("header.mud-appbar").TextContent);
+        Assert.Equal("admin · Admin", layout.Find("[data-testid=signed-in-as]").TextContent.Trim());
     }
 
     [Fact]
@@ -38,6 +41,51 @@ public sealed class MainLayoutTests : PortalTestContext
         Assert.True(layout.HasComponent<MudPopoverProvider>());
         Assert.True(layout.HasComponent<MudDialogProvider>());
         Assert.True(layout.HasComponent<MudSnackbarProvider>());
+    }
+
+    [Fact]
+    public void an_admin_is_offered_every_section()
+    {
+        var layout = RenderLayout();
+
+        var sections = layout.FindAll("[data-testid=nav] .mud-nav-link-text").Select(link => link.TextContent.Trim());
+        Assert.Equal(["Overview", "Keys", "Teams", "Users", "Customers", "Models", "Usage", "Logs", "Audit"], sections);
+    }
+
+    [Fact]
+    public void a_team_lead_is_not_offered_the_admin_sections()
+    {
+        SignInAs(LeadOfSearch);
+
+        var layout = RenderLayout();
+
+        var sections = layout.FindAll("[data-testid=nav] .mud-nav-link-text").Select(link => link.TextContent.Trim());
+        Assert.Equal(["Overview", "Keys", "Teams", "Usage", "Logs", "Audit"], sections);
+        Assert.Equal("lena · Team lead", layout.Find("[data-testid=signed-in-as]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void a_signed_in_account_the_store_no_longer_knows_sees_no_page_and_no_navigation()
+    {
+        Accounts.Resolved = null;
+
+        var layout = RenderLayout();
+
+        Assert.Contains("can no longer use the portal", layout.Find("[data-testid=no-access]").TextContent);
+        Assert.Empty(layout.FindAll("#page-body"));
+        Assert.Empty(layout.FindAll("[data-testid=nav]"));
+        Assert.NotEmpty(layout.FindAll("[data-testid=sign-out-form]"));
+    }
+
+    [Fact]
+    public void sign_out_is_a_form_post_to_the_sign_out_address()
+    {
+        var layout = RenderLayout();
+
+        var form = layout.Find("[data-testid=sign-out-form]");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal("/ui/signout", form.GetAttribute("action"));
+        Assert.Equal("submit", form.QuerySelector("[data-testid=sign-out]")!.GetAttribute("type"));
     }
 
     [Fact]
