@@ -62,6 +62,24 @@ public sealed partial class BudgetSeeder(
                 new SpendFilter(null, null, null, customer.CustomerId, null, Since(window)));
     }
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _unlistedCustomers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// An end user known only from the requests naming them, under <c>max_end_user_budget</c> (a lifetime budget): the
+    /// first call naming them on this node waits once for their spend so far (as an unknown key is looked up once);
+    /// later calls find it done. Nothing to do without a default end-user budget.
+    /// </summary>
+    public Task EnsureUnlistedCustomerAsync(string customerId)
+    {
+        if (proxy.DefaultCustomerBudget is null)
+            return Task.CompletedTask;
+        if (_unlistedCustomers.TryGetValue(customerId, out var loading))
+            return loading;
+        var seed = new BudgetSeed(BudgetScope.ForCustomer(customerId), null,
+            new SpendFilter(null, null, null, customerId, null, DateTimeOffset.UnixEpoch));
+        return _unlistedCustomers.GetOrAdd(customerId, _ => SeedQuietlyAsync([seed]));
+    }
+
     public IEnumerable<BudgetSeed> ForProxy(DateTimeOffset now)
     {
         var window = proxy.CurrentWindow(now);

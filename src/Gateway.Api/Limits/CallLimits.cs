@@ -37,6 +37,7 @@ public sealed record ProxyBudget(decimal? MaxBudget, string? BudgetDuration, dec
 /// </summary>
 public sealed class CallLimits(Roster roster, ProxyBudget proxy)
 {
+
     /// <summary>The end user a call is for, when the request names one: known to the roster, or just an id.</summary>
     public Customer? Customer(string? customerId) => roster.Customer(customerId);
 

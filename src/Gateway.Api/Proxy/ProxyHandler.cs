@@ -28,6 +28,7 @@ public sealed partial class ProxyHandler(
     BudgetLedger budgets,
     RateLimiter rates,
     CallLimits limits,
+    BudgetSeeder seeder,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -152,6 +153,8 @@ public sealed partial class ProxyHandler(
             call.Lease = lease;
         }
 
+        if (customer is null && request.User is { } endUser)
+            await seeder.EnsureUnlistedCustomerAsync(endUser);
         var budgetLimits = limits.Budgets(caller, group.Name, request.User, customer, call.StartedAt);
         if (budgetLimits.Count > 0)
         {

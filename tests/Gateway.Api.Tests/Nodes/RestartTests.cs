@@ -61,4 +61,26 @@ public sealed class RestartTests(PostgresFixture postgres)
         }
         Assert.Equal(400, (await host.Chat(key)).Context.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task an_end_user_under_max_end_user_budget_is_remembered_after_a_restart()
+    {
+        decimal oneCall;
+        await using (var probe = await GatewayTestHost.StartAsync(postgres))
+            oneCall = (await probe.Chat(GatewayTestHost.MasterKey)).ResponseCost();
+        var config = MockConfigs.WithLitellmSettings($"""
+              max_end_user_budget: {oneCall * 1.5m}
+            """);
+        var settings = new Dictionary<string, string?> { ["DATABASE_URL"] = await postgres.CreateDatabaseAsync() };
+        await using (var before = await GatewayTestHost.StartAsync(postgres, config, settings))
+        {
+            Assert.Equal(200, (await before.Chat(GatewayTestHost.MasterKey, user: "alice")).Context.Response.StatusCode);
+            await before.EventsPersisted();
+        }
+
+        await using var after = await GatewayTestHost.StartAsync(postgres, config, settings);
+        var refused = await (await after.Chat(GatewayTestHost.MasterKey, user: "alice")).OpenAIError(400);
+        Assert.StartsWith("Budget has been exceeded! End User=alice ", refused.GetProperty("message").GetString());
+        Assert.Equal(200, (await after.Chat(GatewayTestHost.MasterKey, user: "bob")).Context.Response.StatusCode);
+    }
 }
