@@ -30,6 +30,9 @@ public sealed class UpstreamExchange : IAsyncDisposable
 
     public int Status => (int)Response.StatusCode;
 
+    /// <summary>The deadline the call was sent under (<c>stream_timeout</c> for streams, else <c>timeout</c>).</summary>
+    public TimeSpan Timeout => _timeout;
+
     /// <summary>Cancelled when the caller goes away or the deadline passes.</summary>
     public CancellationToken Token => _deadline.Token;
 
@@ -49,7 +52,7 @@ public sealed class UpstreamExchange : IAsyncDisposable
             var response = await clients.For(message.RequestUri!).SendAsync(message, deadline.Token);
             // The router times a stream from here: to its first chunk and between chunks, not as a whole.
             if (stream && (int)response.StatusCode < 400)
-                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
             return (new UpstreamExchange(message, response, deadline, deployment, timeout), null);
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)

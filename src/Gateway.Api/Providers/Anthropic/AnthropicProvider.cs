@@ -74,7 +74,7 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
     /// Sends the request. An error status is read (bounded) and mapped here; on success the caller owns the exchange,
     /// whose deadline bounds the whole call (a stream only until its headers: the router times it from there).
     /// </summary>
-    async ValueTask<(Exchange? Exchange, UpstreamFailure? Failure)> PostAsync(
+    async ValueTask<(UpstreamExchange? Exchange, UpstreamFailure? Failure)> PostAsync(
         Deployment deployment, string path, byte[] body, bool stream, AnthropicClientHeaders? client, CancellationToken ct)
     {
         if (deployment.ApiBase is null)
@@ -98,43 +98,20 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
             message.Headers.TryAddWithoutValidation("anthropic-beta", client.Beta);
         message.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
 
-        var timeout = stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout;
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await clients.For(uri).SendAsync(message, deadline.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
-        {
-            message.Dispose();
-            deadline.Dispose();
-            if (ct.IsCancellationRequested)
-                throw;
-            return (null, new UpstreamFailure(ex is OperationCanceledException
-                ? ApiError.UpstreamTimeout(deployment.Id, timeout.TotalSeconds)
-                : ApiError.UpstreamUnreachable(Name, ex.Message)));
-        }
-
-        var exchange = new Exchange(message, response, deadline, timeout);
-        var status = (int)response.StatusCode;
+        var (exchange, unreachable) = await UpstreamExchange.SendAsync(clients, message, deployment, stream, ct);
+        if (exchange is null)
+            return (null, new UpstreamFailure(unreachable!));
+        var status = exchange.Status;
         if (status < 400)
-        {
-            // The router times a stream from here: to its first chunk and between chunks, not as a whole.
-            if (stream)
-                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
             return (exchange, null);
-        }
 
         try
         {
-            var errorBody = await ReadBoundedAsync(response, 64 * 1024, deadline.Token) ?? [];
-            var retryAfter = response.Headers.RetryAfter?.Delta is { } delta ? (int?)Math.Ceiling(delta.TotalSeconds) : null;
+            var errorBody = await exchange.ReadBodyAsync(64 * 1024) ?? [];
+            var retryAfter = exchange.Response.Headers.RetryAfter?.Delta is { } delta ? (int?)Math.Ceiling(delta.TotalSeconds) : null;
             return (null, new UpstreamFailure(AnthropicErrors.FromResponse(status, errorBody, retryAfter)));
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        catch (Exception ex) when (UpstreamExchange.IsTransferFailure(ex))
         {
             if (ct.IsCancellationRequested)
                 throw;
@@ -142,13 +119,12 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
         }
         finally
         {
-            if (status >= 400)
-                await exchange.DisposeAsync();
+            await exchange.DisposeAsync();
         }
     }
 
     async ValueTask<UpstreamReply> ReadAsync(
-        Exchange exchange, Deployment deployment, bool stream, CancellationToken ct,
+        UpstreamExchange exchange, Deployment deployment, bool stream, CancellationToken ct,
         Func<byte[], byte[]?> translateBody,
         Func<Stream, CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> translateStream)
     {
@@ -161,7 +137,7 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
                 return new UpstreamStream(translateStream(body, exchange.Token), exchange);
             }
 
-            var json = await ReadBoundedAsync(exchange.Response, maxResponseBytes, exchange.Token);
+            var json = await exchange.ReadBodyAsync(maxResponseBytes);
             await exchange.DisposeAsync();
             if (json is null)
                 return new UpstreamFailure(ApiError.UpstreamResponseTooLarge(Name, maxResponseBytes));
@@ -175,9 +151,7 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
             await exchange.DisposeAsync();
             if (ct.IsCancellationRequested)
                 throw;
-            return new UpstreamFailure(ex is OperationCanceledException
-                ? ApiError.UpstreamTimeout(deployment.Id, exchange.Timeout.TotalSeconds)
-                : ApiError.UpstreamUnreachable(Name, ex.Message));
+            return new UpstreamFailure(exchange.Failure(ex));
         }
     }
 
@@ -229,60 +203,5 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
         else if (!root.EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
             root += "/v1";
         return new Uri(root + "/" + path);
-    }
-
-    /// <summary>Reads the body into memory unless it exceeds <paramref name="limit"/> bytes (then null).</summary>
-    static async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken ct)
-    {
-        if (response.Content.Headers.ContentLength is { } declared && declared > limit)
-            return null;
-
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
-                    return buffer.AsSpan(0, length).ToArray();
-                length += read;
-                if (length > limit)
-                    return null;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>One upstream exchange: disposing it releases the response, the request and the deadline, once.</summary>
-    sealed class Exchange(HttpRequestMessage request, HttpResponseMessage response, CancellationTokenSource deadline, TimeSpan timeout) : IAsyncDisposable
-    {
-        int _disposed;
-
-        public HttpResponseMessage Response => response;
-        public CancellationToken Token => deadline.Token;
-        public TimeSpan Timeout => timeout;
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                response.Dispose();
-                request.Dispose();
-                deadline.Dispose();
-            }
-            return ValueTask.CompletedTask;
-        }
     }
 }

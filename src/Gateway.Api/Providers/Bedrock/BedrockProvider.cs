@@ -53,38 +53,21 @@ public sealed class BedrockProvider(UpstreamClients clients, long maxResponseByt
         message.Content.Headers.ContentType = Json;
         Authorize(message, uri, translation.Body, target, DateTimeOffset.UtcNow);
 
-        var timeout = request.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout;
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await clients.For(uri).SendAsync(message, deadline.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
-        {
-            message.Dispose();
-            deadline.Dispose();
-            if (ct.IsCancellationRequested)
-                throw;
-            return new UpstreamFailure(ex is OperationCanceledException
-                ? ApiError.UpstreamTimeout(deployment.Id, timeout.TotalSeconds)
-                : ApiError.UpstreamUnreachable(ProviderName, ex.Message));
-        }
+        var (exchange, unreachable) = await UpstreamExchange.SendAsync(clients, message, deployment, request.Stream, ct);
+        if (exchange is null)
+            return new UpstreamFailure(unreachable!);
 
         // 5. Translate the answer back.
-        var owner = new ResponseOwner(message, response, deadline);
         try
         {
-            var status = (int)response.StatusCode;
-            if (status >= 400)
+            var response = exchange.Response;
+            if (exchange.Status >= 400)
             {
                 var errorType = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null;
-                var error = BedrockErrors.FromResponse(status, errorType, await ReadBoundedAsync(response, 64 * 1024, deadline.Token) ?? []);
+                var error = BedrockErrors.FromResponse(exchange.Status, errorType, await exchange.ReadBodyAsync(64 * 1024) ?? []);
                 if (response.Headers.RetryAfter?.Delta is { } delta)
                     error = error with { RetryAfterSeconds = (int)Math.Ceiling(delta.TotalSeconds) };
-                await owner.DisposeAsync();
+                await exchange.DisposeAsync();
                 return new UpstreamFailure(error);
             }
 
@@ -92,29 +75,25 @@ public sealed class BedrockProvider(UpstreamClients clients, long maxResponseByt
             var created = call.StartedAt.ToUnixTimeSeconds();
             if (request.Stream)
             {
-                // The router times a stream from here: to its first chunk and between chunks, not as a whole.
-                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-                var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+                var body = await response.Content.ReadAsStreamAsync(exchange.Token);
                 var translator = new ConverseStreamTranslator(id, created, target.ModelId, translation.JsonMode);
-                return new UpstreamStream(Chunks(body, translator, deployment, timeout, ct, deadline.Token), owner);
+                return new UpstreamStream(Chunks(body, translator, deployment, exchange.Timeout, ct, exchange.Token), exchange);
             }
 
-            var json = await ReadBoundedAsync(response, maxResponseBytes, deadline.Token);
-            await owner.DisposeAsync();
+            var json = await exchange.ReadBodyAsync(maxResponseBytes);
+            await exchange.DisposeAsync();
             if (json is null)
                 return new UpstreamFailure(ApiError.UpstreamResponseTooLarge(ProviderName, maxResponseBytes));
             return ConverseResponse.ToChatCompletion(json, id, created, target.ModelId, translation.JsonMode) is { } completion
                 ? new UpstreamBody(completion)
                 : new UpstreamFailure(ApiError.UpstreamInvalidResponse(ProviderName, "the body is not a Converse response (output.message.content)"));
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        catch (Exception ex) when (UpstreamExchange.IsTransferFailure(ex))
         {
-            await owner.DisposeAsync();
+            await exchange.DisposeAsync();
             if (ct.IsCancellationRequested)
                 throw;
-            return new UpstreamFailure(ex is OperationCanceledException
-                ? ApiError.UpstreamTimeout(deployment.Id, timeout.TotalSeconds)
-                : ApiError.UpstreamUnreachable(ProviderName, ex.Message));
+            return new UpstreamFailure(exchange.Failure(ex));
         }
     }
 
@@ -189,56 +168,6 @@ public sealed class BedrockProvider(UpstreamClients clients, long maxResponseByt
 
             if (produced)
                 yield return translator.Chunk;
-        }
-    }
-
-    /// <summary>Reads the body into memory unless it exceeds <paramref name="limit"/> bytes (then null).</summary>
-    static async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken ct)
-    {
-        if (response.Content.Headers.ContentLength is { } declared && declared > limit)
-            return null;
-
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
-                    return buffer.AsSpan(0, length).ToArray();
-                length += read;
-                if (length > limit)
-                    return null;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    sealed class ResponseOwner(HttpRequestMessage request, HttpResponseMessage response, CancellationTokenSource deadline) : IAsyncDisposable
-    {
-        int _disposed;
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                response.Dispose();
-                request.Dispose();
-                deadline.Dispose();
-            }
-            return ValueTask.CompletedTask;
         }
     }
 }

@@ -22,7 +22,7 @@ internal static class GeminiEmbeddings
         error = null;
         using var document = JsonDocument.Parse(request.Body.Memory);
         var root = document.RootElement;
-        if (!root.TryGetProperty("input", out var input) || !IsText(input))
+        if (!root.TryGetProperty("input", out var input) || !EmbeddingRequests.IsText(input))
         {
             error = ApiError.InvalidField("input", "Gemini embeds text: send a string or an array of strings (not token ids).");
             return [];
@@ -72,13 +72,6 @@ internal static class GeminiEmbeddings
         json.WriteEndObject();
     }
 
-    static bool IsText(JsonElement input) => input.ValueKind switch
-    {
-        JsonValueKind.String => true,
-        JsonValueKind.Array => input.GetArrayLength() > 0 && input.EnumerateArray().All(i => i.ValueKind == JsonValueKind.String),
-        _ => false,
-    };
-
     /// <summary>Gemini's answer as OpenAI's embedding list; null when it is not the documented shape.</summary>
     public static byte[]? Read(ReadOnlySpan<byte> gemini, ProxyRequest request, Deployment deployment)
     {
@@ -98,7 +91,7 @@ internal static class GeminiEmbeddings
                 || !document.RootElement.TryGetProperty("embeddings", out var embeddings) || embeddings.ValueKind != JsonValueKind.Array)
                 return null;
 
-            var base64 = WantsBase64(request.Body.Span);
+            var base64 = EmbeddingRequests.WantsBase64(request.Body.Span);
             var output = new ArrayBufferWriter<byte>(gemini.Length + 256);
             Span<byte> single = stackalloc byte[4];
             using (var json = new Utf8JsonWriter(output))
@@ -135,31 +128,10 @@ internal static class GeminiEmbeddings
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
-                json.WriteString("model", deployment.UpstreamModel);
-                var tokens = TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel);
-                json.WriteStartObject("usage");
-                json.WriteNumber("prompt_tokens", tokens);
-                json.WriteNumber("total_tokens", tokens);
-                json.WriteEndObject();
+                EmbeddingRequests.WriteModelAndUsage(json, deployment.UpstreamModel, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel));
                 json.WriteEndObject();
             }
             return output.WrittenSpan.ToArray();
         }
-    }
-
-    static bool WantsBase64(ReadOnlySpan<byte> body)
-    {
-        var reader = new Utf8JsonReader(body);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            return false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isFormat = reader.ValueTextEquals("encoding_format"u8);
-            reader.Read();
-            if (isFormat)
-                return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("base64"u8);
-            reader.Skip();
-        }
-        return false;
     }
 }

@@ -20,7 +20,7 @@ public static class OllamaEmbeddings
         error = null;
         using var document = JsonDocument.Parse(request.Body.Memory);
         var root = document.RootElement;
-        if (!root.TryGetProperty("input", out var input) || !IsText(input))
+        if (!root.TryGetProperty("input", out var input) || !EmbeddingRequests.IsText(input))
         {
             error = ApiError.InvalidField("input", "Ollama embeds text: send a string or an array of strings (not token ids).");
             return [];
@@ -48,17 +48,10 @@ public static class OllamaEmbeddings
         return output.WrittenSpan.ToArray();
     }
 
-    static bool IsText(JsonElement input) => input.ValueKind switch
-    {
-        JsonValueKind.String => true,
-        JsonValueKind.Array => input.GetArrayLength() > 0 && input.EnumerateArray().All(i => i.ValueKind == JsonValueKind.String),
-        _ => false,
-    };
-
     /// <summary>Ollama's answer as OpenAI's embedding list; null when it is not the shape Ollama documents.</summary>
     public static byte[]? Read(ReadOnlySpan<byte> json, ProxyRequest request, Deployment deployment)
     {
-        var base64 = WantsBase64(request.Body.Span);
+        var base64 = EmbeddingRequests.WantsBase64(request.Body.Span);
         var output = new ArrayBufferWriter<byte>(json.Length + 128);
         var reader = new Utf8JsonReader(json);
         int? promptTokens = null;
@@ -121,30 +114,10 @@ public static class OllamaEmbeddings
             }
             if (!wroteData)
                 return null;
-            writer.WriteString("model", deployment.UpstreamModel);
-            var tokens = promptTokens ?? Tokens.TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel);
-            writer.WriteStartObject("usage");
-            writer.WriteNumber("prompt_tokens", tokens);
-            writer.WriteNumber("total_tokens", tokens);
-            writer.WriteEndObject();
+            EmbeddingRequests.WriteModelAndUsage(writer, deployment.UpstreamModel,
+                promptTokens ?? Tokens.TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel));
             writer.WriteEndObject();
         }
         return output.WrittenSpan.ToArray();
-    }
-
-    static bool WantsBase64(ReadOnlySpan<byte> body)
-    {
-        var reader = new Utf8JsonReader(body);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            return false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isFormat = reader.ValueTextEquals("encoding_format"u8);
-            reader.Read();
-            if (isFormat)
-                return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("base64"u8);
-            reader.Skip();
-        }
-        return false;
     }
 }
