@@ -1,3 +1,4 @@
+using Gateway.Api.Tests.Infrastructure;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -39,7 +40,7 @@ public sealed class PortalGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<PortalGateway> StartAsync(PostgresCluster postgres, IDictionary<string, string?>? settings = null)
+    public static async Task<PortalGateway> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null)
     {
         var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
         var values = new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using Gateway.Api.Tests.Infrastructure;
 using System.Net;
 using Gateway.E2E.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -6,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Gateway.E2E.Tests.Portal;
 
 /// <summary>The admin's day one, in a real browser against the real gateway: sign in, issue a key, use it, see its spend.</summary>
-public sealed class AdminKeyJourneyTests(PostgresCluster postgres, Chromium chromium) : IAsyncLifetime
+public sealed class AdminKeyJourneyTests(PostgresFixture postgres, Chromium chromium) : IAsyncLifetime
 {
     PortalGateway _gateway = null!;
 

@@ -1,3 +1,4 @@
+using Gateway.Api.Tests.Infrastructure;
 using System.Net;
 using Gateway.Domain;
 using Gateway.Domain.Users;
@@ -13,7 +14,7 @@ namespace Gateway.E2E.Tests.Portal;
 /// Sign-in, invitations and rights against the real gateway and store (no browser): the server-side rules the pages
 /// rely on.
 /// </summary>
-public sealed class PortalAccountsTests(PostgresCluster postgres) : IAsyncLifetime
+public sealed class PortalAccountsTests(PostgresFixture postgres) : IAsyncLifetime
 {
     const string Password = "a long enough password";
     PortalGateway _gateway = null!;

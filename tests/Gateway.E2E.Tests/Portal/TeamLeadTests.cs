@@ -1,3 +1,4 @@
+using Gateway.Api.Tests.Infrastructure;
 using System.Net;
 using Gateway.Domain;
 using Gateway.Domain.Keys;
@@ -14,7 +15,7 @@ namespace Gateway.E2E.Tests.Portal;
 /// A team lead, invited by an admin, manages their team's keys and cannot see or touch another team's: the page
 /// refuses, and so does the server when the action is forged.
 /// </summary>
-public sealed class TeamLeadTests(PostgresCluster postgres, Chromium chromium) : IAsyncLifetime
+public sealed class TeamLeadTests(PostgresFixture postgres, Chromium chromium) : IAsyncLifetime
 {
     const string LeadPassword = "lena's long portal password";
     PortalGateway _gateway = null!;
