@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Api.Errors;
 using Gateway.Api.Providers.Anthropic;
+using static Gateway.Api.Providers.Anthropic.AnthropicBlocks;
 
 namespace Gateway.Api.Messages;
 
@@ -296,22 +297,7 @@ public sealed record MessagesRequest(byte[] OpenAIBody, string Model, bool Strea
             json.WriteString("content", text.ToString());
         else
             json.WriteNull("content");
-        if (calls.Count > 0)
-        {
-            json.WriteStartArray("tool_calls");
-            foreach (var call in calls)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", Text(call, "id"));
-                json.WriteString("type", "function");
-                json.WriteStartObject("function");
-                json.WriteString("name", Text(call, "name"));
-                json.WriteString("arguments", call.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
+        AnthropicBlocks.WriteToolCalls(json, calls);
         json.WriteEndObject();
         return true;
     }
@@ -391,9 +377,4 @@ public sealed record MessagesRequest(byte[] OpenAIBody, string Model, bool Strea
         error = why;
         return null;
     }
-
-    static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

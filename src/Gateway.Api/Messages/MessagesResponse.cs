@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using static Gateway.Api.Providers.Anthropic.AnthropicBlocks;
 
 namespace Gateway.Api.Messages;
 
@@ -128,9 +129,4 @@ public static class MessagesResponse
         "content_filter" => "refusal",
         _ => "end_turn",
     };
-
-    static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using static Gateway.Api.Providers.Anthropic.AnthropicBlocks;
 
 namespace Gateway.Api.Providers.Anthropic;
 
@@ -90,22 +91,7 @@ public static class AnthropicResponse
                         block.WriteTo(json);
                     json.WriteEndArray();
                 }
-                if (toolCalls.Count > 0)
-                {
-                    json.WriteStartArray("tool_calls");
-                    foreach (var call in toolCalls)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("id", Text(call, "id"));
-                        json.WriteString("type", "function");
-                        json.WriteStartObject("function");
-                        json.WriteString("name", Text(call, "name"));
-                        json.WriteString("arguments", call.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
-                        json.WriteEndObject();
-                        json.WriteEndObject();
-                    }
-                    json.WriteEndArray();
-                }
+                AnthropicBlocks.WriteToolCalls(json, toolCalls);
                 json.WriteEndObject();
                 json.WriteNull("logprobs");
                 json.WriteString("finish_reason", finish);
@@ -117,11 +103,6 @@ public static class AnthropicResponse
             return output.WrittenSpan.ToArray();
         }
     }
-
-    static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }
 
 /// <summary>Anthropic's stop reasons as OpenAI's finish reasons (LITELLM.md §3).</summary>

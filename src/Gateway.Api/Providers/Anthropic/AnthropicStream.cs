@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Gateway.Api.Errors;
+using static Gateway.Api.Providers.Anthropic.AnthropicBlocks;
 
 namespace Gateway.Api.Providers.Anthropic;
 
@@ -320,9 +321,4 @@ public sealed class AnthropicStream
         _output.ResetWrittenCount();
         _json.Reset(_output);
     }
-
-    static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }
