@@ -153,6 +153,8 @@ if [ "$PORTKEY" != off ]; then
 fi
 
 # --- load -------------------------------------------------------------------------------------------------------------
+# CPU time the process has used, in clock ticks (user + system): per request it holds up on a shared, noisy machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 peak_mb() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 proxied_calls() { sleep 0.5; [ -f "$WORK/nginx/logs/proxied.log" ] && wc -l < "$WORK/nginx/logs/proxied.log" || echo 0; }
@@ -227,7 +229,9 @@ for scenario in $SCENARIOS; do
             >"$WORK/perf.log" 2>&1 &
           observers+=($!)
         fi
+        ticks_before=$(cpu_ticks "$GATEWAY_PID")
         figures=$(load "$url" "$body" "$headers" "$connections" "$DURATION")
+        ticks_during=$(( $(cpu_ticks "$GATEWAY_PID") - ticks_before ))
         for pid in "${observers[@]}"; do wait "$pid" || true; done
         if [ -n "${PERF:-}" ]; then
           perf report -i "$RESULTS-$scenario-$connections.perf.data" --no-children --sort symbol --stdio 2>/dev/null \
@@ -235,11 +239,13 @@ for scenario in $SCENARIOS; do
         fi
         events_at_stop=$(events)
         lag=$(projection_lag_s)
+        ticks_with_lag=$(( $(cpu_ticks "$GATEWAY_PID") - ticks_before ))
         calls_after=$(proxied_calls); events_after=$(events); log_after=$(request_log_rows)
         extra=$(python3 - <<EOF
 import json
 print(json.dumps({
   "rss_mb": $(rss_mb "$GATEWAY_PID"), "peak_rss_mb": $(peak_mb "$GATEWAY_PID"),
+  "cpu_s_during_load": $ticks_during / $(getconf CLK_TCK), "cpu_s_until_projected": $ticks_with_lag / $(getconf CLK_TCK),
   "upstream_calls": $calls_after - $calls_before,
   "events_during_load": $events_at_stop - $events_before,
   "events": $events_after - $events_before,
