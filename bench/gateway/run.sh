@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 HERE=$ROOT/bench/gateway
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-"64 16"}
 SCENARIOS=${SCENARIOS:-"chat stream embeddings"}
 THREADS=${THREADS:-2}

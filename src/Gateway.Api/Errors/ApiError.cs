@@ -92,6 +92,12 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
     public static ApiError NotFound(string path) => new(404, "invalid_request_error",
         $"Unknown route: {path}. See /v1/models and the README for the endpoints.", null, "404");
 
+    /// <summary>nginx's status for a client that closed the connection before the answer; recorded, never sent.</summary>
+    public const int ClientClosedStatus = 499;
+
+    public static ApiError ClientClosedRequest() => new(ClientClosedStatus, "client_closed_request",
+        "The client closed the connection before the answer was ready.", null, "499");
+
     public static ApiError UpstreamTimeout(string deployment, double seconds) => new(408, "timeout",
         $"litellm.Timeout: Request to deployment {deployment} timed out after {seconds:0.###}s.", null, "408");
 

@@ -170,7 +170,16 @@ public sealed partial class ProxyHandler(
         // 6. Forward, through the router: retries, cooldowns, fallbacks and timeouts; a stream comes back once its
         //    first chunk has arrived, and nothing is retried after that
         call.UpstreamStartedAt = Stopwatch.GetTimestamp();
-        var routed = await router.SendAsync(group, route, context.RequestAborted);
+        RouteResult routed;
+        try
+        {
+            routed = await router.SendAsync(group, route, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Abandoned(call, route.Attempted);
+            return;
+        }
         await using var reply = routed.Reply;
         call.UpstreamAnsweredAt = Stopwatch.GetTimestamp();
         call.Deployment = routed.Deployment;
@@ -278,7 +287,7 @@ public sealed partial class ProxyHandler(
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away: the upstream call is cancelled with it, and what was produced is charged.
-            ChargePartial(call, usage, produced, 499);
+            ChargePartial(call, usage, produced, ApiError.ClientClosedStatus);
             return;
         }
 
@@ -313,6 +322,22 @@ public sealed partial class ProxyHandler(
         await writer.FlushAsync(ct);
     }
 
+    /// <summary>
+    /// The client left before the upstream answered. The upstream may still bill the call, so it is recorded: charged for
+    /// its prompt (all that is known) once it reached a deployment, else as a failure. Nobody is left to answer.
+    /// </summary>
+    void Abandoned(CallRecord call, Deployment? attempted)
+    {
+        if (attempted is null)
+        {
+            RecordFailure(call, ApiError.ClientClosedRequest());
+            return;
+        }
+        call.Deployment = attempted;
+        call.UsageEstimated = true;
+        Complete(call, Estimate(call.Request!, attempted, 0), ApiError.ClientClosedStatus);
+    }
+
     /// <summary>A stream that broke or was abandoned is charged for what it produced.</summary>
     void ChargePartial(CallRecord call, TokenUsage? usage, CompletionText produced, int status)
     {
@@ -345,6 +370,12 @@ public sealed partial class ProxyHandler(
 
     Task FailAsync(HttpContext context, CallRecord call, ApiError error)
     {
+        RecordFailure(call, error);
+        return WriteErrorAsync(context, call, error);
+    }
+
+    void RecordFailure(CallRecord call, ApiError error)
+    {
         if (call.Caller is { } caller)
         {
             events.TryEnqueue(call.RequestId, new RequestFailed(
@@ -356,7 +387,6 @@ public sealed partial class ProxyHandler(
         }
         if (error.Status >= 500)
             LogUpstreamFailure(logger, call.RequestId, call.Deployment?.ToString() ?? "-", error.Status, error.Message);
-        return WriteErrorAsync(context, call, error);
     }
 
     static Task WriteErrorAsync(HttpContext context, CallRecord call, ApiError error) =>

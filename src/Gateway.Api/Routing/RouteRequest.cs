@@ -22,6 +22,9 @@ public sealed class RouteRequest(ProxyRequest request, Guid requestId, DateTimeO
 
     /// <summary>Whether the caller may use a model group; fallbacks to groups the caller may not use are skipped.</summary>
     public Func<string, bool> MayUse { get; init; } = static _ => true;
+
+    /// <summary>The deployment the router sent to last: what a call the client abandoned had started on.</summary>
+    public Deployment? Attempted { get; internal set; }
 }
 
 /// <summary>

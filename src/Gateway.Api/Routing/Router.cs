@@ -150,6 +150,7 @@ public sealed partial class Router
 
         call.Attempts++;
         call.Last = deployment;
+        call.Route.Attempted = deployment;
         call.Tried.Add(deployment.Id);
 
         var request = call.Route.Request;

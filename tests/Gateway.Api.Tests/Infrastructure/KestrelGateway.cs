@@ -20,6 +20,8 @@ public sealed class KestrelGateway : IAsyncDisposable
 
     public Uri BaseUrl => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<KestrelGateway> StartAsync(PostgresFixture postgres, string configYaml)
     {
         var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
