@@ -14,6 +14,7 @@ using Gateway.Api.Proxy;
 using Gateway.Api.Routing;
 using Gateway.Domain;
 using Gateway.Portal;
+using Gateway.Portal.KeyRing;
 using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics;
@@ -133,7 +134,11 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundHealthChecks>());
 
         if (PortalEnabled(builder.Configuration))
+        {
             services.AddGatewayPortal(PortalSettings(builder.Configuration, masterKey));
+            // Sign-in cookies and antiforgery tokens issued by any node are good on every node of this database.
+            services.AddPortalKeyRing(masterKey);
+        }
 
         // Our body limit answers with an OpenAI-shaped 413; Kestrel's own would cut the connection with an empty body.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);

@@ -47,6 +47,7 @@ public static class PortalRegistration
         services.AddScoped<ICustomersClient, CustomersClient>();
         services.AddScoped<ILogsClient, LogsClient>();
         services.AddScoped<IAuditClient, AuditClient>();
+        services.AddSingleton<UploadedPriceSheets>();
         return services;
     }
 
@@ -69,6 +70,7 @@ public static class PortalRegistration
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapPost(SignInPaths.SignOut, (Delegate)SignOutAsync);
+        app.MapAuditDownload();
         app.MapRazorComponents<App>()
             .WithStaticAssets()
             .AddInteractiveServerRenderMode();

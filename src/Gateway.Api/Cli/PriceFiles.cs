@@ -18,17 +18,7 @@ public static class PriceFiles
             throw new CliFailure(ExitCodes.PriceFile, $"cannot read the price file '{path}': {ex.Message}");
         }
 
-        PriceSheet sheet;
-        try
-        {
-            sheet = PriceSheet.Parse(content);
-        }
-        catch (FormatException ex)
-        {
-            throw new CliFailure(ExitCodes.PriceFile, $"'{path}' is not a price sheet: {ex.Message}");
-        }
-        if (sheet.Models.Count == 0)
-            throw new CliFailure(ExitCodes.PriceFile, $"'{path}' prices no model: expected LiteLLM's cost-map format, {{\"model\": {{\"input_cost_per_token\": …}}}}.");
-        return sheet;
+        var reading = PriceFile.Read(content);
+        return reading.Sheet ?? throw new CliFailure(ExitCodes.PriceFile, $"'{path}' {reading.Problem}");
     }
 }

@@ -57,10 +57,10 @@ public static class SpendVerb
         return ExitCodes.Ok;
     }
 
-    /// <summary>An ISO 8601 moment; without an offset it is UTC, and a bare date is its first instant (00:00Z).</summary>
+    /// <summary>An ISO 8601 moment (<see cref="SpendAsOf.TryParseMoment"/>).</summary>
     static DateTimeOffset Moment(string text)
     {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var moment))
+        if (SpendAsOf.TryParseMoment(text, out var moment))
             return moment;
         throw CliFailure.Usage($"--as-of '{text}' is not a timestamp; use ISO 8601, e.g. 2025-10-31T23:59:59Z.");
     }

@@ -32,6 +32,14 @@ public static class SpendAsOf
 {
     static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A moment as an auditor writes it (the CLI's <c>--as-of</c>, the portal's field): ISO 8601; without an offset it
+    /// is UTC, and a bare date is its first instant (00:00Z).
+    /// </summary>
+    public static bool TryParseMoment(string? text, out DateTimeOffset moment) =>
+        DateTimeOffset.TryParse(text?.Trim(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out moment);
+
     public static async Task<SpendAt> ComputeAsync(IQuerySession session, SpendOwner owner, DateTimeOffset asOf, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(owner);

@@ -167,9 +167,9 @@ public sealed class PortalAccountsTests(PostgresFixture postgres) : IAsyncLifeti
 
         var audit = _scope.ServiceProvider.GetRequiredService<Gateway.Portal.Features.Audit.IAuditClient>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var otherTeam = await audit.RunAsync(lena, today, today, "ads", false, ct);
-        var everyTeam = await audit.RunAsync(lena, today, today, null, false, ct);
-        var ownTeam = await audit.RunAsync(lena, today, today, "search", false, ct);
+        var otherTeam = await audit.RunAsync(lena, new Gateway.Portal.Features.Audit.AuditRequest(today, today) { TeamId = "ads" }, ct);
+        var everyTeam = await audit.RunAsync(lena, new Gateway.Portal.Features.Audit.AuditRequest(today, today) { TeamId = null }, ct);
+        var ownTeam = await audit.RunAsync(lena, new Gateway.Portal.Features.Audit.AuditRequest(today, today) { TeamId = "search" }, ct);
 
         Assert.Equal(RejectionKind.Forbidden, otherTeam.Refusal?.Kind);
         Assert.Equal(RejectionKind.Invalid, everyTeam.Refusal?.Kind);
