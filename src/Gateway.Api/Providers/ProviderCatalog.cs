@@ -39,7 +39,6 @@ public sealed class ProviderCatalog
         Add(new ProviderPreset("ollama_chat", new OllamaProvider(clients, maxResponseBytes), "http://localhost:11434", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"]));
         // ollama/ is Ollama's OpenAI-compatible API under /v1; api_base is the server root as for ollama_chat/.
         Add(new ProviderPreset("ollama", openAI, "http://localhost:11434/v1", ["OLLAMA_API_KEY"], ["OLLAMA_API_BASE"], BasePath: "/v1"));
-        Tokens.TokenCounter.Shared.WarmUp();
 
         OpenAICompatible("openai", "https://api.openai.com/v1", ["OPENAI_API_KEY"], ["OPENAI_API_BASE", "OPENAI_BASE_URL"]);
         OpenAICompatible("custom_openai", null, ["OPENAI_API_KEY"], ["OPENAI_API_BASE"]);

@@ -158,8 +158,11 @@ public sealed partial class ProxyHandler(
         var budgetLimits = limits.Budgets(caller, group.Name, request.User, customer, call.StartedAt);
         if (budgetLimits.Count > 0)
         {
-            // Retries and fallbacks may land on a dearer deployment: hold enough for the dearest that may serve.
-            if (!budgets.TryReserve(budgetLimits, WorstCase(request, router.MayServe(group, route)), out var reservation, out var refusal))
+            // Retries and fallbacks may land on a dearer deployment: hold enough for the dearest that may serve. The
+            // prompt is first bounded by its bytes; only a call that does not fit that way has its tokens counted.
+            var mayServe = router.MayServe(group, route);
+            if (!budgets.TryReserve(budgetLimits, WorstCase(request, mayServe, exact: false), out var reservation, out var refusal)
+                && !budgets.TryReserve(budgetLimits, WorstCase(request, mayServe, exact: true), out reservation, out refusal))
             {
                 await FailAsync(context, call, ApiError.BudgetExceeded(refusal.CurrentCost, refusal.MaxBudget, refusal.Scope));
                 return;
@@ -396,18 +399,18 @@ public sealed partial class ProxyHandler(
         call.Dialect?.TryReadUsage(json, out usage, out usageOnly) ?? UsageReader.TryRead(json, out usage, out usageOnly);
 
     /// <summary>
-    /// The most a call can cost on any deployment that may serve it: its prompt (counted with the first one's tokenizer,
-    /// <see cref="TokenCounter"/>) plus every completion token it may produce — max_tokens, else the model's output
-    /// limit — for each of n choices, at the dearest of their prices.
+    /// The most a call can cost on any deployment that may serve it: its prompt (bounded by its bytes, or when
+    /// <paramref name="exact"/> counted with the first one's tokenizer, <see cref="TokenCounter"/>) plus every completion
+    /// token it may produce — max_tokens, else the model's output limit — for each of n choices, at the dearest of their prices.
     /// </summary>
-    static decimal WorstCase(ProxyRequest request, IEnumerable<Deployment> mayServe)
+    static decimal WorstCase(ProxyRequest request, IEnumerable<Deployment> mayServe, bool exact)
     {
         var worst = 0m;
         var prompt = -1;
         foreach (var deployment in mayServe)
         {
             if (prompt < 0)
-                prompt = Math.Max(1, TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel));
+                prompt = Math.Max(1, exact ? TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel) : TokenCounter.PromptTokensAtMost(request));
             var completion = (long)(request.MaxTokens ?? deployment.Price.MaxOutputTokens ?? 4096) * request.N;
             var usage = new TokenUsage(prompt, (int)Math.Min(completion, int.MaxValue));
             worst = Math.Max(worst, CostCalculator.Compute(usage, deployment.Price));

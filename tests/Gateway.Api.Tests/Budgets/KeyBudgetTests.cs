@@ -57,6 +57,29 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(post
     }
 
     [Fact]
+    public async Task a_call_too_dear_by_its_byte_bound_is_still_served_when_its_counted_tokens_fit()
+    {
+        // The reservation first bounds the prompt by its bytes; a budget between that and the counted worst case must
+        // still let the call through (the tokens are counted before refusing).
+        var deployment = Host.Services.GetRequiredService<Gateway.Api.Routing.DeploymentTable>().Find("mock-gpt")!.Deployments[0];
+        using var body = Gateway.Api.Proxy.RequestBody.From(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            model = "mock-gpt",
+            messages = new[] { new { role = "user", content = "Tell me about budgets in exactly these words please" } },
+        }));
+        var request = Gateway.Api.Proxy.ProxyRequest.Parse(Gateway.Api.Proxy.OpenAIEndpoint.ChatCompletions, body, out _)!;
+        decimal WorstCase(int prompt) => Gateway.Domain.Pricing.CostCalculator.Compute(new Gateway.Domain.Pricing.TokenUsage(prompt, 20), deployment.Price);
+        var counted = WorstCase(Gateway.Api.Providers.Tokens.TokenCounter.Shared.CountPrompt(request, deployment.UpstreamModel));
+        var bounded = WorstCase(Gateway.Api.Providers.Tokens.TokenCounter.PromptTokensAtMost(request));
+        Assert.True(bounded > counted);
+        var (key, _) = await Host.IssuedKey(k => k with { MaxBudget = (counted + bounded) / 2 });
+
+        var served = await Chat(key);
+
+        Assert.Equal(200, served.Context.Response.StatusCode);
+    }
+
+    [Fact]
     public async Task a_key_without_a_budget_is_never_refused_for_cost()
     {
         var (key, _) = await Host.IssuedKey();

@@ -14,7 +14,8 @@ namespace Gateway.Api.Providers.Tokens;
 /// tool definitions.
 /// </summary>
 /// <remarks>
-/// One instance per process (<see cref="Shared"/>): an encoding is built once (about 0.1–0.3 s) and is immutable and
+/// One instance per process (<see cref="Shared"/>): an encoding is built once, on first use (about 0.1–0.3 s and some
+/// 200 MB for o200k_base, so never at start-up: most calls report their usage and never need it), and is immutable and
 /// thread-safe. Requests are read with <see cref="Utf8JsonReader"/> and strings decoded into pooled buffers, so counting
 /// allocates next to nothing per call.
 /// </remarks>
@@ -29,9 +30,6 @@ public sealed class TokenCounter
     readonly Lazy<Tokenizer> _cl100k = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
 
     public static TokenCounter Shared { get; } = new();
-
-    /// <summary>Builds the common encoding in the background, so the first request does not wait for it.</summary>
-    public void WarmUp() => ThreadPool.UnsafeQueueUserWorkItem(static counter => _ = counter._o200k.Value, this, preferLocal: false);
 
     /// <summary>The encoding for a model name as the upstream knows it (e.g. <c>gpt-4o</c>, <c>gpt-4-0613</c>, <c>llama3.2</c>).</summary>
     public Tokenizer For(string model) => UsesCl100k(model) ? _cl100k.Value : _o200k.Value;
@@ -59,6 +57,22 @@ public sealed class TokenCounter
     {
         var cl100k = UsesCl100k(model);
         using var scratch = new TextScratch(cl100k ? _cl100k.Value : _o200k.Value, cl100k);
+        return CountPrompt(endpoint, body, scratch);
+    }
+
+    /// <summary>
+    /// At least <see cref="CountPrompt(ProxyRequest, string)"/> for any byte-level BPE encoding, without loading one:
+    /// the same walk and framing, with each string's UTF-8 bytes in place of its tokens. Cheap enough for every call's
+    /// budget reservation; the exact count is needed only when this bound does not fit the budget.
+    /// </summary>
+    public static int PromptTokensAtMost(ProxyRequest request)
+    {
+        using var scratch = new TextScratch(null, isCl100k: true);
+        return CountPrompt(request.Endpoint, request.Body.Span, scratch);
+    }
+
+    static int CountPrompt(OpenAIEndpoint endpoint, ReadOnlySpan<byte> body, TextScratch scratch)
+    {
         try
         {
             var reader = new Utf8JsonReader(body);

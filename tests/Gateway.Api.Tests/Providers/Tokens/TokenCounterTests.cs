@@ -164,4 +164,31 @@ public sealed class TokenCounterTests
     {
         Assert.Equal(0, Counter.CountPrompt(OpenAIEndpoint.ChatCompletions, "not json"u8, "gpt-4o"));
     }
+    public static TheoryData<OpenAIEndpoint, string> Prompts => new()
+    {
+        { OpenAIEndpoint.ChatCompletions, CookbookChat },
+        { OpenAIEndpoint.ChatCompletions, """{"model":"x","messages":[{"role":"user","content":"お誕生日おめでとう 🎉🎉 \u00e9\n\"quoted\" ẞ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"}]}""" },
+        { OpenAIEndpoint.ChatCompletions, """{"model":"x","messages":[{"role":"user","content":[{"type":"text","text":"What is in this image?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}""" },
+        { OpenAIEndpoint.ChatCompletions, """{"model":"x","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"c1","content":"22C"}],"tools":[{"type":"function","function":{"name":"get_weather","description":"Weather now.","parameters":{"type":"object","properties":{"city":{"type":"string","description":"A city"},"unit":{"type":"string","enum":["c","f"]}}}}}]}""" },
+        { OpenAIEndpoint.Completions, """{"model":"x","prompt":["Say this is a test", "and this too, s'il vous plaît"]}""" },
+        { OpenAIEndpoint.Embeddings, """{"model":"x","input":[[1,2,3],[4,5]]}""" },
+        { OpenAIEndpoint.Embeddings, """{"model":"x","input":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""" },
+    };
+
+    /// <summary>The budget reservation's cheap bound may overstate a prompt, never understate it, in either encoding.</summary>
+    [Theory]
+    [MemberData(nameof(Prompts))]
+    public void the_byte_bound_is_never_below_the_token_count(OpenAIEndpoint endpoint, string json)
+    {
+        using var body = RequestBody.From(Encoding.UTF8.GetBytes(json));
+        var request = ProxyRequest.Parse(endpoint, body, out var error);
+        Assert.Null(error);
+        var bound = TokenCounter.PromptTokensAtMost(request!);
+        foreach (var model in (string[])["gpt-4", "gpt-4o"])
+        {
+            var exact = Counter.CountPrompt(request!, model);
+            Assert.True(exact > 0);
+            Assert.True(bound >= exact, $"{model}: bound {bound} < exact {exact} for {json}");
+        }
+    }
 }
