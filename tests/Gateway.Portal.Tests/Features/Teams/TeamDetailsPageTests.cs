@@ -58,6 +58,9 @@ public sealed class TeamDetailsPageTests : PortalTestContext
         Assert.Contains("Only admins change a team's budget", page.Find("[data-testid=settings-admins-only]").TextContent);
         Assert.Single(page.FindAll("[data-testid=add-member]"));
         Assert.Equal(2, page.FindAll("[data-testid=member-edit]").Count);
+        // Not on her own row: she cannot leave the team she leads (the server refuses it as well).
+        Assert.Single(page.FindAll("[data-testid=member-remove]"));
+        Assert.Contains("bob", page.Find("[data-testid=member-remove]").GetAttribute("aria-label"));
     }
 
     [Fact]
@@ -90,15 +93,26 @@ public sealed class TeamDetailsPageTests : PortalTestContext
     [Fact]
     public void a_refusal_from_the_server_stays_in_the_member_dialog()
     {
-        Teams.Refusal = new Gateway.Domain.Rejection(Gateway.Domain.RejectionKind.Forbidden,
-            "You cannot remove yourself from the team or change your own role: you would lose the team. Ask an admin or another lead.");
+        Teams.Refusal = new Gateway.Domain.Rejection(Gateway.Domain.RejectionKind.NotFound, "User bob is not a member of team search.", "user_id");
+        var page = RenderPage(LeadOfSearch, Search());
+
+        page.FindAll("[data-testid=member-edit]")[1].Click();
+        _dialogs.Find("[data-testid=member-submit]").Click();
+
+        _dialogs.WaitForAssertion(() => Assert.Equal("User bob is not a member of team search.", _dialogs.Find("[data-testid=member-problem]").TextContent.Trim()));
+        Assert.Equal("update-member", Teams.Actions.Single().Action);
+    }
+
+    [Fact]
+    public void a_team_lead_may_change_their_own_budget_in_the_team_but_not_their_role()
+    {
         var page = RenderPage(LeadOfSearch, Search());
 
         page.FindAll("[data-testid=member-edit]")[0].Click();
-        _dialogs.Find("[data-testid=member-submit]").Click();
 
-        _dialogs.WaitForAssertion(() => Assert.Contains("change your own role", _dialogs.Find("[data-testid=member-problem]").TextContent));
-        Assert.Equal("update-member", Teams.Actions.Single().Action);
+        Assert.Equal("true", _dialogs.Find("[data-testid=member-role]").GetAttribute("aria-disabled"));
+        Assert.Contains("Your own role is an admin's or another lead's to change", _dialogs.Markup);
+        Assert.False(_dialogs.Find("input[data-testid=member-budget]").HasAttribute("disabled"));
     }
 
     [Fact]
@@ -121,7 +135,7 @@ public sealed class TeamDetailsPageTests : PortalTestContext
     {
         var page = RenderPage(LeadOfSearch, Search());
 
-        page.FindAll("[data-testid=member-remove]")[1].Click();
+        page.Find("[data-testid=member-remove]").Click();
         Assert.Contains("bob leaves team search", _dialogs.Markup);
         _dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Remove").Click();
 
