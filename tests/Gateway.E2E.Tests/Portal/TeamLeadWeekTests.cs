@@ -6,7 +6,9 @@ using Gateway.Domain.Keys;
 using Gateway.Domain.Teams;
 using Gateway.E2E.Tests.Infrastructure;
 using Gateway.Portal.Features.Access;
+using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Features.Teams;
+using Gateway.Portal.Features.Usage;
 using Gateway.Portal.Features.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -113,6 +115,18 @@ public sealed class TeamLeadWeekTests(PostgresFixture postgres, Chromium chromiu
         await Expect(page.GetByTestId("refusal")).ToContainTextAsync("a team you do not lead");
         await lead.GoToAsync("/ui/customers");
         await Expect(page.GetByTestId("refusal")).ToContainTextAsync("Only admins see and change customers");
+
+        // The export answers her cookie with her teams' calls only, and stops the moment she no longer leads a team.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var byKey = await page.APIRequest.GetAsync(UsageExport.Address(today, today, UsageGrouping.Key));
+        Assert.Equal(200, byKey.Status);
+        var keysCsv = await byKey.TextAsync();
+        Assert.Contains(",search-bot,", keysCsv);
+        Assert.DoesNotContain("ads-bot", keysCsv);
+        await _gateway.AdminPostAsync("/team/member_delete", new { team_id = "search", user_id = "lena" }, ct);
+        var afterRemoval = await page.APIRequest.GetAsync(UsageExport.Address(today, today, UsageGrouping.Key));
+        Assert.Equal(403, afterRemoval.Status);
+        Assert.DoesNotContain("search-bot", await afterRemoval.TextAsync());
 
         // What was recorded is the admin API's events, by her; a forged action on the other team records nothing.
         var added = (await _gateway.EventsAsync<TeamMemberAdded>()).Single(e => e.UserId == "ada");
