@@ -101,6 +101,7 @@ public static class Configuration
         options.Events.AddEventType<TeamUpdated>();
         options.Events.AddEventType<TeamMemberAdded>();
         options.Events.AddEventType<TeamMemberRemoved>();
+        options.Events.AddEventType<TeamMemberUpdated>();
         options.Events.AddEventType<TeamBlocked>();
         options.Events.AddEventType<TeamUnblocked>();
         options.Events.AddEventType<TeamDeleted>();

@@ -7,6 +7,7 @@ using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Features.Logs;
 using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Features.Teams;
+using Gateway.Portal.Features.Usage;
 using Gateway.Portal.Features.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -71,6 +72,7 @@ public static class PortalRegistration
         app.MapStaticAssets();
         app.MapPost(SignInPaths.SignOut, (Delegate)SignOutAsync);
         app.MapAuditDownload();
+        app.MapUsageExport();
         app.MapRazorComponents<App>()
             .WithStaticAssets()
             .AddInteractiveServerRenderMode();

@@ -2,8 +2,11 @@ using Bunit;
 using Bunit.TestDoubles;
 using Gateway.Portal.Features.Access;
 using Gateway.Portal.Features.Audit;
+using Gateway.Portal.Features.Customers;
 using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Logs;
 using Gateway.Portal.Features.Spend;
+using Gateway.Portal.Features.Teams;
 using Gateway.Portal.Tests.Fakes;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +38,9 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<IKeysClient>(Keys);
         Services.AddSingleton<ISpendClient>(Spend);
         Services.AddSingleton<IAuditClient>(Audit);
+        Services.AddSingleton<ITeamsClient>(Teams);
+        Services.AddSingleton<ICustomersClient>(Customers);
+        Services.AddSingleton<ILogsClient>(Logs);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
         Authorization = AddAuthorization();
@@ -50,6 +56,12 @@ public abstract class PortalTestContext : BunitContext
     protected FakeSpendClient Spend { get; } = new();
 
     protected FakeAuditClient Audit { get; } = new();
+
+    protected FakeTeamsClient Teams { get; } = new();
+
+    protected FakeCustomersClient Customers { get; } = new();
+
+    protected FakeLogsClient Logs { get; } = new();
 
     /// <summary>A cookie naming <paramref name="user"/>, whom the store still knows with these rights.</summary>
     protected void SignInAs(SignedInUser user)

@@ -66,6 +66,14 @@ public sealed partial record Team(
         UpdatedAt = e.At,
     };
 
+    public Team Apply(TeamMemberUpdated e) => this with
+    {
+        Members = [.. Members.Select(m => m.UserId == e.UserId
+            ? m with { Role = e.Role.Or(m.Role), MaxBudgetInTeam = e.MaxBudgetInTeam.Or(m.MaxBudgetInTeam) }
+            : m)],
+        UpdatedAt = e.At,
+    };
+
     public Team Apply(TeamMemberRemoved e) => this with
     {
         Members = [.. Members.Where(m => m.UserId != e.UserId)],

@@ -47,6 +47,15 @@ public sealed record TeamMemberAdded(
     DateTimeOffset At,
     string By);
 
+/// <summary>A member's role or budget in the team changed; a null property was not touched.</summary>
+public sealed record TeamMemberUpdated(
+    string TeamId,
+    string UserId,
+    DateTimeOffset At,
+    string By,
+    Change<string>? Role = null,
+    Change<decimal?>? MaxBudgetInTeam = null);
+
 public sealed record TeamMemberRemoved(string TeamId, string UserId, DateTimeOffset At, string By);
 
 public sealed record TeamBlocked(string TeamId, DateTimeOffset At, string By);

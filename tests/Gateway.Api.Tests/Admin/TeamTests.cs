@@ -39,6 +39,28 @@ public sealed class TeamTests(PostgresFixture postgres) : FreshGateway(postgres)
     }
 
     [Fact]
+    public async Task member_update_changes_a_members_role_and_budget_in_team_and_null_removes_the_budget()
+    {
+        await Post("/team/new", new { team_id = "search", members_with_roles = new[] { new { user_id = "bob", role = "user" } } });
+
+        var promoted = await Post("/team/member_update", new { team_id = "search", user_id = "bob", role = "admin", max_budget_in_team = 12.5 });
+        Assert.Equal("admin", promoted.GetProperty("role").GetString());
+        Assert.Equal(12.5m, promoted.GetProperty("max_budget_in_team").GetDecimal());
+
+        var cleared = await Post("/team/member_update", new { team_id = "search", user_id = "bob", max_budget_in_team = (decimal?)null });
+        Assert.Equal("admin", cleared.GetProperty("role").GetString());
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("max_budget_in_team").ValueKind);
+
+        await Post("/team/member_update", new { team_id = "search", user_id = "bob", role = "admin" });
+        Assert.Equal(2, (await Host.Events<TeamMemberUpdated>()).Count);
+        Assert.Equal("role", (await Post("/team/member_update", new { team_id = "search", user_id = "bob", role = "owner" }, 400)).GetProperty("param").GetString());
+        Assert.Equal("user_id", (await Post("/team/member_update", new { team_id = "search", user_id = "nobody", role = "user" }, 404)).GetProperty("param").GetString());
+        var (virtualKey, _) = await Host.IssuedKey();
+        await Post("/team/member_update", new { team_id = "search", user_id = "bob", role = "user" }, 403, virtualKey);
+        Assert.Equal(2, (await Host.Events<TeamMemberUpdated>()).Count);
+    }
+
+    [Fact]
     public async Task refusals_name_the_field()
     {
         await Post("/team/new", new { team_id = "t1", team_alias = "One" });

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Alba;
 using Gateway.Api.Tests.Infrastructure;
+using Gateway.Api.Limits;
+using Gateway.Domain.Budgets;
 using Gateway.Domain.Keys;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Api.Tests.Budgets;
 
@@ -70,6 +73,25 @@ public sealed class ScopeBudgetTests(PostgresFixture postgres) : FreshGateway(po
         Assert.StartsWith("Budget has been exceeded! Team member=ml/bob ", await Refused(await Chat(bob)));
         Assert.Equal(200, (await Chat(carol)).Context.Response.StatusCode);
         Assert.Equal(200, (await Chat(carol)).Context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task a_member_budget_set_by_member_update_applies_to_the_next_call()
+    {
+        var oneCall = await OneCall();
+        await Admin("/team/new", new { team_id = "ml", members_with_roles = new[] { new { user_id = "bob", role = "user" } } });
+        var (bob, _) = await Host.IssuedKey(k => k with { TeamId = "ml", UserId = "bob" });
+        Assert.Equal(200, (await Chat(bob)).Context.Response.StatusCode);
+        await Host.EventsPersisted();
+
+        await Admin("/team/member_update", new { team_id = "ml", user_id = "bob", max_budget_in_team = oneCall * 1.5m });
+
+        // A new budget is seeded with what was already spent in the background, off the admin call's path.
+        var ledger = Host.Services.GetRequiredService<BudgetLedger>();
+        var member = BudgetScope.ForTeamMember("ml", "bob");
+        for (var waited = 0; ledger.Spent(member) < oneCall && waited < 100; waited++)
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.StartsWith("Budget has been exceeded! Team member=ml/bob ", await Refused(await Chat(bob)));
     }
 
     [Fact]

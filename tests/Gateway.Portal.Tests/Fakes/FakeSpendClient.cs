@@ -7,6 +7,7 @@ public sealed class FakeSpendClient : ISpendClient
 {
     public SpendOverview Overview { get; set; } = new(0, 0, [], [], [], []);
     public Func<DateOnly, DateOnly, UsageReport>? Usage { get; set; }
+    public Exception? UsageFails { get; set; }
     public List<(SignedInUser Who, DateOnly From, DateOnly To)> UsageAsked { get; } = [];
 
     public Task<SpendOverview> OverviewAsync(SignedInUser who, CancellationToken ct) => Task.FromResult(Overview);
@@ -14,6 +15,8 @@ public sealed class FakeSpendClient : ISpendClient
     public Task<UsageReport> UsageAsync(SignedInUser who, DateOnly from, DateOnly to, CancellationToken ct)
     {
         UsageAsked.Add((who, from, to));
-        return Task.FromResult(Usage?.Invoke(from, to) ?? new UsageReport(from, to, 0, 0, [], [], []));
+        if (UsageFails is not null)
+            throw UsageFails;
+        return Task.FromResult(Usage?.Invoke(from, to) ?? UsageReport.Empty(from, to));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Gateway.Api.Errors;
 using Gateway.Api.Proxy;
+using Gateway.Domain;
 using Gateway.Domain.Teams;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,34 @@ public static class TeamMembersEndpoint
         if (decision.Rejection is { } rejection)
             return AdminErrors.From(rejection).AsResult();
         return Results.Json(TeamCommands.Info((await TeamCommands.CommitAsync(session, request.TeamId, decision, start: false, ct))!));
+    }
+
+    /// <summary>
+    /// LiteLLM's <c>POST /team/member_update</c>: <c>team_id</c>, <c>user_id</c>, and <c>role</c> and/or
+    /// <c>max_budget_in_team</c> (absent leaves it; a null budget removes it).
+    /// </summary>
+    [WolverinePost("/team/member_update")]
+    public static async Task<IResult> Update(HttpRequest http, [NotBody] Caller caller, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        var (fields, refusal) = await JsonFields.ReadForAdminAsync(http, caller, ct);
+        if (fields is null)
+            return refusal!;
+        var teamId = fields.RequiredText("team_id");
+        var userId = fields.RequiredText("user_id");
+        var role = fields.Text("role");
+        var budget = fields.Decimal("max_budget_in_team");
+        if (fields.Error is { } invalid)
+            return invalid.AsResult();
+
+        var team = await TeamCommands.LoadAsync(session, teamId!, ct);
+        // A role sent as null is not a role: the decision refuses it as it refuses any unknown one.
+        var command = new UpdateTeamMember(teamId!, userId!, role is null ? null : Change.To(role.Value ?? ""), budget);
+        var decision = UpdateTeamMember.Decide(command, team, caller.KeyHash, time.GetUtcNow());
+        if (decision.Rejection is { } rejection)
+            return AdminErrors.From(rejection).AsResult();
+        var updated = (await TeamCommands.CommitAsync(session, teamId!, decision, start: false, ct))!;
+        var member = updated.Member(userId!)!;
+        return Results.Json(new { team_id = updated.TeamId, user_id = member.UserId, role = member.Role, max_budget_in_team = member.MaxBudgetInTeam });
     }
 
     [WolverinePost("/team/member_delete")]

@@ -49,26 +49,39 @@ public sealed class SpendClient(IDocumentStore store, TimeProvider time) : ISpen
             (from, to) = (to, from);
         await using var session = store.QuerySession();
         if (await PortalRights.NowAsync(session, who, ct) is not { } rights)
-            return new UsageReport(from, to, 0, 0, [], [], []);
+            return UsageReport.Empty(from, to);
         who = rights;
         var rows = await DaysAsync(session, who, from, to, ct);
         var keyNames = await KeyNamesAsync(session, rows.Select(d => d.KeyHash), ct);
+        string Model(DailySpend d) => d.ModelGroup.Length == 0 ? UsageNames.NoModel : d.ModelGroup;
+        string Key(DailySpend d) => d.KeyHash.Length == 0 ? UsageNames.NoKey : keyNames.GetValueOrDefault(d.KeyHash) ?? ShortHash(d.KeyHash);
+        string Team(DailySpend d) => d.TeamId ?? UsageNames.NoTeam;
 
         var days = new List<UsageDay>();
         var byDay = rows.GroupBy(d => d.Date).ToDictionary(g => g.Key, g => g.ToList());
         for (var day = from; day <= to; day = day.AddDays(1))
         {
-            var models = byDay.TryGetValue(day, out var ofDay)
-                ? ofDay.GroupBy(d => d.ModelGroup).ToDictionary(g => g.Key, g => g.Sum(d => d.Spend))
-                : new Dictionary<string, decimal>();
-            days.Add(new UsageDay(day, models));
+            var ofDay = byDay.GetValueOrDefault(day) ?? [];
+            days.Add(new UsageDay(day, Amounts(ofDay, Model), Amounts(ofDay, Key), Amounts(ofDay, Team)));
         }
 
-        var byKey = rows.GroupBy(d => d.KeyHash)
-            .Select(g => Row(keyNames.GetValueOrDefault(g.Key) ?? ShortHash(g.Key), g.Select(d => d.TeamId).FirstOrDefault(t => t is not null), g))
+        var byKey = rows.GroupBy(Key)
+            .Select(g => Row(g.Key, g.Select(d => d.TeamId).FirstOrDefault(t => t is not null), g))
             .OrderByDescending(r => r.Spend).ToList();
-        var byModel = rows.GroupBy(d => d.ModelGroup).Select(g => Row(g.Key, null, g)).OrderByDescending(r => r.Spend).ToList();
-        return new UsageReport(from, to, rows.Sum(d => d.Spend), rows.Sum(d => d.ApiRequests), days, byKey, byModel);
+        var byModel = rows.GroupBy(Model).Select(g => Row(g.Key, null, g)).OrderByDescending(r => r.Spend).ToList();
+        var byTeam = rows.GroupBy(Team).Select(g => Row(g.Key, null, g)).OrderByDescending(r => r.Spend).ToList();
+        return new UsageReport(from, to, rows.Sum(d => d.Spend), rows.Sum(d => d.ApiRequests), days, byKey, byModel, byTeam);
+    }
+
+    static Dictionary<string, UsageAmount> Amounts(IEnumerable<DailySpend> rows, Func<DailySpend, string> name)
+    {
+        var amounts = new Dictionary<string, UsageAmount>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var key = name(row);
+            amounts[key] = amounts.GetValueOrDefault(key, UsageAmount.None).Add(new UsageAmount(row.Spend, row.ApiRequests, row.PromptTokens, row.CompletionTokens));
+        }
+        return amounts;
     }
 
     static UsageRow Row(string name, string? team, IEnumerable<DailySpend> rows)

@@ -2,6 +2,8 @@ using Bunit;
 using Gateway.Portal.Features.Access;
 using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Tests.Fakes;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace Gateway.Portal.Tests.Features.Keys;
@@ -61,6 +63,21 @@ public sealed class KeysPageTests : PortalTestContext
 
         page.WaitForAssertion(() => Assert.Equal("check", Keys.Queries[^1].Search), TimeSpan.FromSeconds(3));
         page.WaitForAssertion(() => Assert.Equal(["checkout"], Aliases(page)));
+    }
+
+    [Fact]
+    public void a_search_in_the_address_starts_the_list_with_it()
+    {
+        SignInAs(Admin);
+        Render<MudPopoverProvider>();
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("search", "search"));
+
+        var page = Render<KeysPage>(p => p.AddCascadingValue(Admin));
+
+        page.WaitForAssertion(() => Assert.Equal("search", Keys.Queries[^1].Search));
+        Assert.Equal("search", page.Find("input[data-testid=key-search]").GetAttribute("value"));
     }
 
     [Fact]
