@@ -41,8 +41,14 @@ for r in rows:
     if r["target"] != "gateway":
         continue
     portkey = find(r["scenario"], "portkey", r["connections"])
-    times = f"{rps(r) / rps(portkey):.1f}×" if portkey else "n/a"
+    if not portkey:
+        times = "n/a"
+    elif portkey["non2xx"] + portkey["socket_errors"] > portkey["requests"] / 100:
+        # An error is quicker than an answer: a gateway that mostly fails has no throughput to compare with.
+        times = f"Portkey failed ({portkey['non2xx'] + portkey['socket_errors']:,} errors)"
+    else:
+        times = f"{rps(r) / rps(portkey):.1f}×"
     lost = r["upstream_calls"] - min(r["events"], r["request_log_rows"])
-    cpu = f"{r['cpu_s_until_projected'] * 1e6 / r['upstream_calls']:,.0f}" if r["upstream_calls"] else ""
+    cpu = f"{r['cpu_s_until_projected'] * 1e6 / r['upstream_calls']:,.0f}" if r.get("cpu_s_until_projected") and r["upstream_calls"] else ""
     print(f"| {r['scenario']} | {r['connections']} | {times} | {cpu} | {r['upstream_calls']:,} | {r['events']:,} "
           f"| {r['events_during_load'] / duration:,.0f} | {r['request_log_rows']:,} | {r['projection_lag_s']} | {lost} |")
