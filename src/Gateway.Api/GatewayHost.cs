@@ -76,6 +76,7 @@ public static class GatewayHost
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder)))));
         services.AddSingleton(SaltKey.SealFor(settings, masterKey));
         services.AddSingleton<StoredDeployments>();
+        services.AddSingleton<Gateway.Portal.Features.Models.IServedModels, ServedModels>();
         services.AddSingleton(RouterPolicy.From(settings.Config));
         services.AddSingleton<DeploymentHealth>();
         services.AddSingleton(sp => new DeploymentLoad(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RouterPolicy>().LatencySamples));

@@ -5,6 +5,7 @@ using Gateway.Portal.Features.Audit;
 using Gateway.Portal.Features.Customers;
 using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Features.Logs;
+using Gateway.Portal.Features.Models;
 using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Features.Teams;
 using Gateway.Portal.Features.Users;
@@ -47,6 +48,7 @@ public static class PortalRegistration
         services.AddScoped<ICustomersClient, CustomersClient>();
         services.AddScoped<ILogsClient, LogsClient>();
         services.AddScoped<IAuditClient, AuditClient>();
+        services.AddScoped<IModelsClient, ModelsClient>();
         return services;
     }
 

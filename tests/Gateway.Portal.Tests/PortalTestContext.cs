@@ -3,6 +3,7 @@ using Bunit.TestDoubles;
 using Gateway.Portal.Features.Access;
 using Gateway.Portal.Features.Audit;
 using Gateway.Portal.Features.Keys;
+using Gateway.Portal.Features.Models;
 using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Tests.Fakes;
 using Microsoft.AspNetCore.Components;
@@ -35,6 +36,7 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<IKeysClient>(Keys);
         Services.AddSingleton<ISpendClient>(Spend);
         Services.AddSingleton<IAuditClient>(Audit);
+        Services.AddSingleton<IModelsClient>(Models);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
         Authorization = AddAuthorization();
@@ -50,6 +52,8 @@ public abstract class PortalTestContext : BunitContext
     protected FakeSpendClient Spend { get; } = new();
 
     protected FakeAuditClient Audit { get; } = new();
+
+    protected FakeModelsClient Models { get; } = new();
 
     /// <summary>A cookie naming <paramref name="user"/>, whom the store still knows with these rights.</summary>
     protected void SignInAs(SignedInUser user)
