@@ -86,7 +86,8 @@ public static class GatewayHost
         services.AddSingleton(new HealthDatabase(connectionString));
         // Cost audits by replay, for the portal (the CLI builds its own): calls repriced as these deployments would price them.
         services.AddSingleton(sp => new Gateway.Domain.Audit.CostAudit(sp.GetRequiredService<IDocumentStore>(),
-            sheet => DeploymentPrices.For(settings.Config, sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment)));
+            sheet => DeploymentPrices.For(settings.Config, sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
+                sp.GetRequiredService<StoredDeployments>().PricedUnder(sheet))));
 
         services.AddSingleton(new EventQueueOptions());
         services.AddSingleton<EventQueue>();

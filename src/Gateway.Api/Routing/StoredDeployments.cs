@@ -102,6 +102,28 @@ public sealed partial class StoredDeployments(
         }
     }
 
+    /// <summary>The stored deployments served now, as they would be priced under <paramref name="sheet"/> (for cost audits).</summary>
+    public IReadOnlyList<Deployment> PricedUnder(PriceSheet sheet)
+    {
+        var priced = new List<Deployment>();
+        foreach (var state in catalog.Stored.Where(s => s.Served is not null))
+        {
+            var (opened, _) = seal.OpenCredentials(state.Stored.LitellmParams, state.Stored.DeploymentId);
+            if (opened is null)
+                continue;
+            try
+            {
+                priced.Add(DeploymentTableBuilder.Resolve(StoredDeploymentReader.Read(state.Stored, opened, settings.Environment), "litellm_params",
+                    StoredDeploymentReader.SourceOf(state.Stored), settings.Config, sheet, providers, settings.Environment, NullLogger.Instance));
+            }
+            catch (ConfigException)
+            {
+                // It served a moment ago; if it no longer reads, the audit prices its calls by model name instead.
+            }
+        }
+        return priced;
+    }
+
     /// <summary>Whether the gateway could serve <paramref name="candidate"/>; a decision about it refuses with the reason.</summary>
     Rejection? CanServe(StoredDeployment candidate)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Alba;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.Api.Tests.Infrastructure;
 
 namespace Gateway.Api.Tests.Models;
@@ -186,5 +187,22 @@ public sealed class ModelLifecycleTests(PostgresFixture postgres) : FreshGateway
         await (await Chat(GatewayTestHost.MasterKey, model: "runtime-gpt")).Answer();
         Assert.Single(await Host.Events<Gateway.Domain.Models.DeploymentAdded>());
         Assert.Empty(await Host.Events<Gateway.Domain.Models.DeploymentUpdated>());
+    }
+
+    [Fact]
+    public async Task a_cost_audit_reprices_a_database_models_calls_with_its_own_prices()
+    {
+        await Host.AdminPost("/model/new", new
+        {
+            model_name = "runtime-gpt",
+            litellm_params = new { model = "openai/fake-model", api_base = _first.BaseUrl.ToString(), input_cost_per_token = 0.000003, output_cost_per_token = 0.000009 },
+        });
+        await (await Chat(GatewayTestHost.MasterKey, model: "runtime-gpt")).Answer();
+        var call = Assert.Single(await Host.Events<Gateway.Domain.Spend.RequestCompleted>());
+
+        var audit = Host.Services.GetRequiredService<Gateway.Domain.Audit.CostAudit>();
+        var price = audit.RepricingWith(Gateway.Domain.Pricing.PriceSheet.Builtin).PriceOf(call);
+
+        Assert.Equal((0.000003m, 0.000009m), (price!.InputCostPerToken, price.OutputCostPerToken));
     }
 }
