@@ -205,4 +205,33 @@ public sealed class ModelLifecycleTests(PostgresFixture postgres) : FreshGateway
 
         Assert.Equal((0.000003m, 0.000009m), (price!.InputCostPerToken, price.OutputCostPerToken));
     }
+
+    [Fact]
+    public async Task a_model_changed_while_cooling_down_is_routed_to_at_once_while_others_keep_their_cooldown()
+    {
+        await Host.AdminPost("/model/new", new
+        {
+            model_name = "runtime-gpt",
+            litellm_params = new { model = "openai/rate-limited", api_base = _first.BaseUrl.ToString() },
+            model_info = new { id = "changes" },
+        });
+        await Host.AdminPost("/model/new", new
+        {
+            model_name = "other-gpt",
+            litellm_params = new { model = "openai/rate-limited", api_base = _first.BaseUrl.ToString() },
+            model_info = new { id = "stays" },
+        });
+        await Chat(GatewayTestHost.MasterKey, model: "runtime-gpt"); // a 429 cools each deployment at once
+        await Chat(GatewayTestHost.MasterKey, model: "other-gpt");
+        var health = Host.Services.GetRequiredService<Gateway.Api.Routing.DeploymentHealth>();
+        var catalog = Host.Services.GetRequiredService<Gateway.Api.Routing.DeploymentCatalog>();
+        Gateway.Api.Routing.Deployment Served(string id) => catalog.Current.Groups.Values.SelectMany(g => g.Deployments).Single(d => d.Id == id);
+        Assert.True(health.IsCooling(Served("changes")));
+
+        await Host.AdminPost("/model/update", new { model_info = new { id = "changes" }, litellm_params = new { model = "openai/fake-model" } });
+
+        await (await Chat(GatewayTestHost.MasterKey, model: "runtime-gpt")).Answer();
+        Assert.True(health.IsCooling(Served("stays")));
+        Assert.Equal(429, (await Chat(GatewayTestHost.MasterKey, model: "other-gpt")).Context.Response.StatusCode);
+    }
 }
