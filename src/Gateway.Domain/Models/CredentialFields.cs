@@ -5,7 +5,8 @@ namespace Gateway.Domain.Models;
 /// <summary>
 /// Which <c>litellm_params</c> hold a credential: the names providers use for them (<c>api_key</c>,
 /// <c>aws_access_key_id</c>, <c>aws_secret_access_key</c>, <c>aws_session_token</c>, <c>vertex_credentials</c>,
-/// <c>azure_ad_token</c>, <c>client_secret</c>, …) and any name ending in <c>_key</c>, <c>_secret</c>, <c>_token</c>,
+/// <c>azure_ad_token</c>, <c>client_secret</c>, and <c>extra_headers</c>/<c>headers</c>, which often carry an
+/// <c>Authorization</c> header, …) and any name ending in <c>_key</c>, <c>_secret</c>, <c>_token</c>,
 /// <c>_password</c> or <c>_credentials</c>, except prices (<c>input_cost_per_token</c> names a cost, not a token).
 /// Such a field is sealed before it is stored and never shown back; an <c>os.environ/NAME</c> reference is not a
 /// secret and is kept as written.
@@ -17,7 +18,7 @@ public static class CredentialFields
     static readonly HashSet<string> Named = new(StringComparer.OrdinalIgnoreCase)
     {
         "api_key", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_bearer_token",
-        "vertex_credentials", "azure_ad_token", "client_secret", "password",
+        "vertex_credentials", "azure_ad_token", "client_secret", "password", "extra_headers", "headers",
     };
 
     static readonly string[] Endings = ["_key", "_secret", "_token", "_password", "_credentials"];

@@ -15,6 +15,7 @@ public class CredentialSealTests
     [InlineData("azure_ad_token", true)]
     [InlineData("client_secret", true)]
     [InlineData("my_vendor_password", true)]
+    [InlineData("extra_headers", true)]
     [InlineData("input_cost_per_token", false)]
     [InlineData("output_cost_per_reasoning_token", false)]
     [InlineData("max_tokens", false)]
