@@ -71,9 +71,13 @@ public static class GatewayHost
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes, settings.Environment));
         services.AddSingleton(sp => ActivePrices.Load(settings, sp.GetRequiredService<IDocumentStore>()));
-        services.AddSingleton(sp => DeploymentTableBuilder.Build(
+        // config.yaml's deployments, joined by those added at runtime (StoredDeployments) whenever one changes.
+        services.AddSingleton(sp => new DeploymentCatalog(DeploymentTableBuilder.Build(
             settings.Config, sp.GetRequiredService<Gateway.Domain.Pricing.ActivePriceSheet>().Sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder))));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeploymentTableBuilder)))));
+        services.AddSingleton(SaltKey.SealFor(settings, masterKey));
+        services.AddSingleton<StoredDeployments>();
+        services.AddSingleton<Gateway.Portal.Features.Models.IServedModels, ServedModels>();
         services.AddSingleton(RouterPolicy.From(settings.Config));
         services.AddSingleton<DeploymentHealth>();
         services.AddSingleton(sp => new DeploymentLoad(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RouterPolicy>().LatencySamples));
@@ -83,7 +87,8 @@ public static class GatewayHost
         services.AddSingleton(new HealthDatabase(connectionString));
         // Cost audits by replay, for the portal (the CLI builds its own): calls repriced as these deployments would price them.
         services.AddSingleton(sp => new Gateway.Domain.Audit.CostAudit(sp.GetRequiredService<IDocumentStore>(),
-            sheet => DeploymentPrices.For(settings.Config, sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment)));
+            sheet => DeploymentPrices.For(settings.Config, sheet, sp.GetRequiredService<ProviderCatalog>(), settings.Environment,
+                sp.GetRequiredService<StoredDeployments>().PricedUnder(sheet))));
 
         services.AddSingleton(new EventQueueOptions());
         services.AddSingleton<EventQueue>();
@@ -107,6 +112,7 @@ public static class GatewayHost
             .IntegrateWithWolverine();
         // Admin commands on this node reach the in-memory keys, teams, users and customers as soon as they commit.
         services.ConfigureMarten((sp, options) => options.Listeners.Add(new AccessListener(sp)));
+        services.ConfigureMarten((sp, options) => options.Listeners.Add(new DeploymentListener(sp)));
         // Admin commands run as Wolverine HTTP endpoints, their side effects through Marten in one transaction.
         builder.UseWolverine(wolverine =>
         {
@@ -127,6 +133,7 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         // The feed notes where the store ends before the loader reads the snapshots, so nothing falls between them.
         services.AddHostedService(sp => sp.GetRequiredService<EventFeed>());
+        services.AddHostedService(sp => sp.GetRequiredService<StoredDeployments>());
         services.AddHostedService<PriceSheetPublisher>();
         services.AddHostedService<AccessLoader>();
         services.AddHostedService<BudgetAlertWriter>();

@@ -1,6 +1,7 @@
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Customers;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Models;
 using Gateway.Domain.Pricing;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Spend;
@@ -34,6 +35,7 @@ public static class Configuration
         options.ConfigureBudgets();
         options.ConfigurePricing();
         options.ConfigureRouting();
+        options.ConfigureModels();
         return options;
     }
 
@@ -70,6 +72,16 @@ public static class Configuration
     {
         options.Events.AddEventType<DeploymentCooledDown>();
         options.Events.AddEventType<DeploymentHealthChanged>();
+    }
+
+    static void ConfigureModels(this StoreOptions options)
+    {
+        options.Events.AddEventType<DeploymentAdded>();
+        options.Events.AddEventType<DeploymentUpdated>();
+        options.Events.AddEventType<DeploymentRemoved>();
+        // The router's table is rebuilt from these snapshots after each change: inline, so a change is read back at once.
+        options.Projections.Snapshot<StoredDeployment>(SnapshotLifecycle.Inline);
+        options.Schema.For<StoredDeployment>().Index(deployment => deployment.DeploymentId);
     }
 
     static void ConfigureSpend(this StoreOptions options)

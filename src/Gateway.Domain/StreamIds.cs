@@ -22,6 +22,9 @@ public static class StreamIds
 
     public static Guid Customer(string customerId) => Of("customer:", customerId);
 
+    /// <summary>A deployment added at runtime, by its <c>model_info.id</c>.</summary>
+    public static Guid Deployment(string deploymentId) => Of("deployment:", deploymentId);
+
     /// <summary>
     /// The stream of one budget alert (<paramref name="alert"/>: "exceeded", "soft", "reset") for one scope and window.
     /// Starting it twice fails, which is what makes each alert happen once however many nodes notice it.

@@ -5,6 +5,7 @@ using Gateway.Portal.Features.Audit;
 using Gateway.Portal.Features.Customers;
 using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Features.Logs;
+using Gateway.Portal.Features.Models;
 using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Features.Teams;
 using Gateway.Portal.Features.Usage;
@@ -49,6 +50,7 @@ public static class PortalRegistration
         services.AddScoped<ILogsClient, LogsClient>();
         services.AddScoped<IAuditClient, AuditClient>();
         services.AddSingleton<UploadedPriceSheets>();
+        services.AddScoped<IModelsClient, ModelsClient>();
         return services;
     }
 

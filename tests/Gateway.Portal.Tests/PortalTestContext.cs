@@ -5,6 +5,7 @@ using Gateway.Portal.Features.Audit;
 using Gateway.Portal.Features.Customers;
 using Gateway.Portal.Features.Keys;
 using Gateway.Portal.Features.Logs;
+using Gateway.Portal.Features.Models;
 using Gateway.Portal.Features.Spend;
 using Gateway.Portal.Features.Teams;
 using Gateway.Portal.Tests.Fakes;
@@ -41,6 +42,7 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<ITeamsClient>(Teams);
         Services.AddSingleton<ICustomersClient>(Customers);
         Services.AddSingleton<ILogsClient>(Logs);
+        Services.AddSingleton<IModelsClient>(Models);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
         Authorization = AddAuthorization();
@@ -62,6 +64,7 @@ public abstract class PortalTestContext : BunitContext
     protected FakeCustomersClient Customers { get; } = new();
 
     protected FakeLogsClient Logs { get; } = new();
+    protected FakeModelsClient Models { get; } = new();
 
     /// <summary>A cookie naming <paramref name="user"/>, whom the store still knows with these rights.</summary>
     protected void SignInAs(SignedInUser user)

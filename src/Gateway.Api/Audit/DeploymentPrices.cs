@@ -13,17 +13,16 @@ namespace Gateway.Api.Audit;
 /// </summary>
 public static class DeploymentPrices
 {
-    public static IReadOnlyDictionary<string, ModelPrice> For(GatewayConfig config, PriceSheet sheet, ProviderCatalog catalog, Func<string, string?> environment)
+    /// <param name="stored">The deployments added at runtime, priced under <paramref name="sheet"/> the same way.</param>
+    public static IReadOnlyDictionary<string, ModelPrice> For(GatewayConfig config, PriceSheet sheet, ProviderCatalog catalog,
+        Func<string, string?> environment, IEnumerable<Deployment>? stored = null)
     {
         var table = DeploymentTableBuilder.Build(config, sheet, catalog, environment, NullLogger.Instance);
         var prices = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
-        foreach (var group in table.Groups.Values)
+        foreach (var deployment in table.Groups.Values.SelectMany(g => g.Deployments).Concat(stored ?? []))
         {
-            foreach (var deployment in group.Deployments)
-            {
-                if (deployment.IsPriced)
-                    prices[deployment.Id] = deployment.Price;
-            }
+            if (deployment.IsPriced)
+                prices[deployment.Id] = deployment.Price;
         }
         return prices;
     }

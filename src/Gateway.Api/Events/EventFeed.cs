@@ -1,4 +1,5 @@
 using Gateway.Api.Access;
+using Gateway.Api.Routing;
 using Gateway.Domain.Spend;
 using JasperFx.Events;
 using Marten;
@@ -8,13 +9,14 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Api.Events;
 
 /// <summary>
-/// Follows the event store for what other nodes did: keys, teams, users and customers changed by admin commands
-/// there, and the calls they served (charged here too, so budgets hold across nodes). Polls by sequence number.
+/// Follows the event store for what other nodes did: keys, teams, users, customers and model deployments changed by
+/// admin commands there, and the calls they served (charged here too, so budgets hold across nodes). Polls by sequence number.
 /// A transaction that took a number but has not committed yet leaves a gap; the feed waits for it a little
 /// (<see cref="GapPatience"/>) before it takes the gap as a rolled-back transaction and moves past it.
 /// </summary>
 public sealed partial class EventFeed(
-    IDocumentStore store, AccessRefresh access, FeedSpend spend, FeedPosition position, GatewayNode node, ILogger<EventFeed> logger) : BackgroundService
+    IDocumentStore store, AccessRefresh access, FeedSpend spend, FeedPosition position, GatewayNode node, StoredDeployments deployments,
+    ILogger<EventFeed> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(3);
@@ -75,6 +77,7 @@ public sealed partial class EventFeed(
         }
 
         var changed = new Dictionary<Guid, Type>();
+        var deploymentsChanged = false;
         var taken = 0;
         foreach (var e in events)
         {
@@ -83,6 +86,8 @@ public sealed partial class EventFeed(
             _gapAt = null;
             if (AccessRefresh.AggregateOf(e.EventType) is { } aggregate)
                 changed[e.StreamId] = aggregate;
+            else if (DeploymentListener.IsDeploymentChange(e.Data))
+                deploymentsChanged = true;
             else if (e.Data is RequestCompleted or RequestFailed)
             {
                 // The call is charged to the teams and budgets as they were when it ran: apply earlier changes first.
@@ -98,6 +103,8 @@ public sealed partial class EventFeed(
             taken++;
         }
         await access.RefreshAsync(changed, ct);
+        if (deploymentsChanged)
+            await deployments.ReloadAsync(ct);
         return taken;
     }
 

@@ -22,7 +22,7 @@ public static class MessagesEndpoint
         app.MapPost($"{prefix}/messages/count_tokens", CountTokensAsync);
     }
 
-    static async Task CountTokensAsync(HttpContext context, Authenticator authenticator, DeploymentTable deployments, ProxyOptions options)
+    static async Task CountTokensAsync(HttpContext context, Authenticator authenticator, DeploymentCatalog deployments, ProxyOptions options)
     {
         var ct = context.RequestAborted;
         var (caller, authError) = await authenticator.AuthenticateAsync(context.Request, ct);
@@ -45,7 +45,7 @@ public static class MessagesEndpoint
             return;
         }
 
-        var group = deployments.Find(request.Model);
+        var group = deployments.Current.Find(request.Model);
         if (group is null)
         {
             await MessagesErrors.WriteAsync(context, ApiError.UnknownModel(request.Model));

@@ -21,7 +21,7 @@ namespace Gateway.Api.Proxy;
 /// </summary>
 public sealed partial class ProxyHandler(
     Authenticator authenticator,
-    DeploymentTable deployments,
+    DeploymentCatalog deployments,
     Router router,
     ProxyOptions options,
     EventQueue events,
@@ -107,7 +107,9 @@ public sealed partial class ProxyHandler(
 
         // 4. Route: the model group (a name, an alias or a wildcard match), and check the caller may use it, and any
         //    fallbacks it names (as LiteLLM does), for this end user
-        var group = deployments.Find(request.Model);
+        var table = deployments.Current;
+        call.PriceSheetVersion = table.PriceSheetVersion;
+        var group = table.Find(request.Model);
         if (group is null)
         {
             await FailAsync(context, call, ApiError.UnknownModel(request.Model));
@@ -364,7 +366,7 @@ public sealed partial class ProxyHandler(
             deployment.ModelGroup, deployment.Id, deployment.ProviderName, deployment.UpstreamModel,
             deployment.ApiBase?.GetLeftPart(UriPartial.Path),
             usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usage.ReasoningTokens, usage.CacheCreationTokens,
-            cost, deployment.Price, deployments.PriceSheetVersion,
+            cost, deployment.Price, call.PriceSheetVersion,
             elapsed.TotalMilliseconds,
             call.FirstTokenAt is { } first ? Stopwatch.GetElapsedTime(call.Timestamp, first).TotalMilliseconds : null,
             call.Request.Stream, status, call.UsageEstimated));
@@ -527,5 +529,7 @@ public sealed partial class ProxyHandler(
         public RateLease? Lease { get; set; }
         public bool UsageEstimated { get; set; }
         public ClientDialect? Dialect { get; init; }
+        /// <summary>The sheet the deployment table that routed this call was priced with.</summary>
+        public string PriceSheetVersion { get; set; } = "";
     }
 }

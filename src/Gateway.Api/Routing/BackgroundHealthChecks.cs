@@ -12,7 +12,7 @@ namespace Gateway.Api.Routing;
 /// default) each deployment is probed (<see cref="DeploymentProbe"/>); <c>GET /health</c> then answers from the last
 /// round instead of probing, and a deployment whose health changes is recorded (<see cref="DeploymentHealthChanged"/>).
 /// </summary>
-public sealed partial class BackgroundHealthChecks(DeploymentTable table, GeneralSettings settings, TimeProvider time, EventQueue events,
+public sealed partial class BackgroundHealthChecks(DeploymentCatalog deployments, GeneralSettings settings, TimeProvider time, EventQueue events,
     ILogger<BackgroundHealthChecks> logger) : BackgroundService
 {
     public const double DefaultIntervalSeconds = 300;
@@ -47,7 +47,7 @@ public sealed partial class BackgroundHealthChecks(DeploymentTable table, Genera
     /// <summary>One round: probe every deployment, keep the results, record the changes.</summary>
     internal async Task RoundAsync(CancellationToken ct)
     {
-        var results = await DeploymentProbe.ProbeAllAsync(table.Groups.Values, time, ct);
+        var results = await DeploymentProbe.ProbeAllAsync(deployments.Current.Groups.Values, time, ct);
         foreach (var result in results)
         {
             var deployment = result.Deployment;

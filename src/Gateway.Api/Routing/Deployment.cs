@@ -79,6 +79,9 @@ public sealed record Deployment
     /// <summary><c>chat</c>, <c>embedding</c> or <c>completion</c> when known from model_info or the price sheet.</summary>
     public string? Mode { get; init; }
 
+    /// <summary>Added at runtime (<c>/model/new</c> or the portal) and kept in the database, rather than listed in config.yaml.</summary>
+    public bool Stored { get; init; }
+
     /// <summary>Config-style name, e.g. <c>openai/gpt-4o</c>; what logs and headers show. Holds no secret.</summary>
     public string QualifiedModel => $"{ProviderName}/{UpstreamModel}";
 

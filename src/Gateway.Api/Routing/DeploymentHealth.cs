@@ -66,6 +66,9 @@ public sealed class DeploymentHealth(TimeProvider time)
         }
     }
 
+    /// <summary>Drops what is known of a deployment that changed or is gone: a changed one starts with a clean slate.</summary>
+    public void Forget(string deploymentId) => _states.TryRemove(deploymentId, out _);
+
     sealed class State
     {
         public long Minute;

@@ -22,30 +22,46 @@ public static partial class DeploymentTableBuilder
     ];
 
     public static DeploymentTable Build(
+        GatewayConfig config, PriceSheet prices, ProviderCatalog catalog, Func<string, string?> environment, ILogger logger) =>
+        Compose(FromConfig(config, prices, catalog, environment, logger), config, prices, logger);
+
+    /// <summary>The deployments config.yaml lists (the built-in mocks when it lists none), each with a distinct id.</summary>
+    public static IReadOnlyList<Deployment> FromConfig(
         GatewayConfig config, PriceSheet prices, ProviderCatalog catalog, Func<string, string?> environment, ILogger logger)
     {
-        var groups = new Dictionary<string, List<Deployment>>(StringComparer.Ordinal);
+        var deployments = new List<Deployment>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
 
         if (config.ModelList.Count == 0)
         {
             foreach (var (name, model, mode) in BuiltinMocks)
-                Add(groups, Mock(name, model, mode, prices, catalog));
+                deployments.Add(Mock(name, model, mode, prices, catalog));
         }
 
         for (var i = 0; i < config.ModelList.Count; i++)
         {
-            var deployment = Resolve(config, i, prices, catalog, environment, logger);
+            var entry = config.ModelList[i];
+            var deployment = Resolve(entry, $"model_list[{i}].litellm_params", config.SourcePath ?? "config.yaml", config, prices, catalog, environment, logger);
             var id = deployment.Id;
             for (var n = 2; !ids.Add(id); n++)
                 id = $"{deployment.Id}-{n}"; // two identical entries still get distinct ids
-            Add(groups, deployment with { Id = id });
+            deployments.Add(deployment with { Id = id });
         }
+        return deployments;
+    }
+
+    /// <summary>The table serving <paramref name="deployments"/>: grouped by model name, with config's aliases.</summary>
+    /// <param name="logger">Told about aliases that point nowhere; null when the same table was already built once.</param>
+    public static DeploymentTable Compose(IEnumerable<Deployment> deployments, GatewayConfig config, PriceSheet prices, ILogger? logger)
+    {
+        var groups = new Dictionary<string, List<Deployment>>(StringComparer.Ordinal);
+        foreach (var deployment in deployments)
+            Add(groups, deployment);
 
         var aliases = config.Router.ModelGroupAlias;
         foreach (var (alias, target) in aliases)
         {
-            if (!groups.ContainsKey(target.ModelGroup) && !target.ModelGroup.Contains('*', StringComparison.Ordinal))
+            if (logger is not null && !groups.ContainsKey(target.ModelGroup) && !target.ModelGroup.Contains('*', StringComparison.Ordinal))
                 LogUnknownAliasTarget(logger, alias, target.ModelGroup);
         }
 
@@ -54,17 +70,20 @@ public static partial class DeploymentTableBuilder
             prices.Version, aliases, prices);
     }
 
-    static Deployment Resolve(GatewayConfig config, int index, PriceSheet prices, ProviderCatalog catalog,
-        Func<string, string?> environment, ILogger logger)
+    /// <summary>
+    /// One deployment: its provider, base URL and key (its own, then the provider's environment variables, then the
+    /// preset), its prices and a stable id. A mistake throws a <see cref="ConfigException"/> naming <paramref name="source"/>
+    /// and <paramref name="field"/> (the path of its litellm_params).
+    /// </summary>
+    public static Deployment Resolve(DeploymentConfig entry, string field, string source, GatewayConfig config, PriceSheet prices,
+        ProviderCatalog catalog, Func<string, string?> environment, ILogger logger)
     {
-        var entry = config.ModelList[index];
         var p = entry.Params;
-        var field = $"model_list[{index}].litellm_params";
         var slash = p.Model.IndexOf('/');
         var providerName = p.Model[..slash];
         var upstreamModel = p.Model[(slash + 1)..];
 
-        var preset = catalog.Find(providerName) ?? throw Error(config, entry, $"{field}.model",
+        var preset = catalog.Find(providerName) ?? throw Error(source, entry, $"{field}.model",
             $"unknown provider '{providerName}'. Supported here: {string.Join(", ", catalog.Names)}. " +
             "Any OpenAI-compatible server works as openai/<model> with api_base.");
 
@@ -73,10 +92,10 @@ public static partial class DeploymentTableBuilder
         if (preset.Provider is not Providers.Mock.MockProvider)
         {
             if (apiBaseText is null)
-                throw Error(config, entry, $"{field}.api_base",
+                throw Error(source, entry, $"{field}.api_base",
                     $"'{providerName}' has no default endpoint; set api_base (e.g. http://localhost:8000/v1).");
             if (!Uri.TryCreate(apiBaseText, UriKind.Absolute, out apiBase) || apiBase.Scheme is not ("http" or "https"))
-                throw Error(config, entry, $"{field}.api_base", $"expected an http(s) URL, got '{apiBaseText}'.");
+                throw Error(source, entry, $"{field}.api_base", $"expected an http(s) URL, got '{apiBaseText}'.");
             if (preset.BasePath is { } basePath && !apiBase.AbsolutePath.TrimEnd('/').EndsWith(basePath, StringComparison.Ordinal))
                 apiBase = new Uri(apiBase.GetLeftPart(UriPartial.Path).TrimEnd('/') + basePath);
         }
@@ -184,8 +203,8 @@ public static partial class DeploymentTableBuilder
         list.Add(deployment);
     }
 
-    static ConfigException Error(GatewayConfig config, DeploymentConfig entry, string field, string reason) =>
-        new(config.SourcePath ?? "config.yaml", field, entry.Line, reason);
+    static ConfigException Error(string source, DeploymentConfig entry, string field, string reason) =>
+        new(source, field, entry.Line > 0 ? entry.Line : null, reason);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "router_settings.model_group_alias: {Alias} points at {ModelGroup}, which no model_list entry serves; calls to it get 400 Invalid model name.")]

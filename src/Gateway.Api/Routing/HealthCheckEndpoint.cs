@@ -19,7 +19,7 @@ public static class HealthCheckEndpoint
         return routes;
     }
 
-    static async Task<IResult> CheckAsync(HttpContext context, Authenticator authenticator, DeploymentTable table,
+    static async Task<IResult> CheckAsync(HttpContext context, Authenticator authenticator, DeploymentCatalog deployments,
         BackgroundHealthChecks background, TimeProvider time, string? model)
     {
         var ct = context.RequestAborted;
@@ -29,6 +29,7 @@ public static class HealthCheckEndpoint
         if (!caller.MayReadAdmin)
             return AdminErrors.AdminOnly().AsResult();
 
+        var table = deployments.Current;
         IEnumerable<ModelGroup> groups = table.Groups.Values;
         if (model is not null)
         {
@@ -37,8 +38,9 @@ public static class HealthCheckEndpoint
             groups = [group];
         }
 
+        // The last background round may still list a deployment removed since; only what is served now is reported.
         var results = background.Latest is { } latest && model is null
-            ? latest
+            ? latest.Where(r => table.Groups.TryGetValue(r.Deployment.ModelGroup, out var group) && group.Deployments.Any(d => d.Id == r.Deployment.Id)).ToList()
             : await DeploymentProbe.ProbeAllAsync(groups, time, ct);
         var healthy = results.Where(r => r.Healthy).Select(r => Describe(r)).ToList();
         var unhealthy = results.Where(r => !r.Healthy).Select(r => Describe(r)).ToList();

@@ -21,7 +21,7 @@ namespace Gateway.Api.Routing;
 /// </summary>
 public sealed partial class Router
 {
-    readonly DeploymentTable _table;
+    readonly DeploymentCatalog _deployments;
     readonly DeploymentHealth _health;
     readonly DeploymentLoad _load;
     readonly TimeProvider _time;
@@ -29,10 +29,10 @@ public sealed partial class Router
     readonly ILogger<Router> _logger;
     readonly ResiliencePipeline<Attempt> _retries;
 
-    public Router(DeploymentTable table, RouterPolicy policy, DeploymentHealth health, DeploymentLoad load, TimeProvider time,
+    public Router(DeploymentCatalog deployments, RouterPolicy policy, DeploymentHealth health, DeploymentLoad load, TimeProvider time,
         EventQueue events, ILogger<Router> logger)
     {
-        _table = table;
+        _deployments = deployments;
         Policy = policy;
         _health = health;
         _load = load;
@@ -54,7 +54,7 @@ public sealed partial class Router
 
         // LiteLLM accepts fallbacks to groups that do not exist (and fails at call time); say so at start-up instead.
         foreach (var (setting, name) in policy.NamedGroups().Distinct())
-            if (table.Find(name) is null)
+            if (deployments.Current.Find(name) is null)
                 LogUnknownFallbackGroup(logger, setting, name);
     }
 
@@ -122,7 +122,7 @@ public sealed partial class Router
     /// <summary>A fallback group the call may go to: known, not the group that failed, and one the caller may use.</summary>
     ModelGroup? FallbackGroup(string name, ModelGroup failed, RouteRequest route)
     {
-        var fallback = _table.Find(name);
+        var fallback = _deployments.Current.Find(name);
         if (fallback is null || fallback.Name == failed.Name)
             return null;
         // Keys and teams keep their model lists on fallbacks too: a failure must not open a model the key may not call.

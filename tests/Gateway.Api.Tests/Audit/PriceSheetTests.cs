@@ -38,7 +38,7 @@ public sealed class PriceSheetTests(PostgresFixture postgres)
     {
         var (first, database) = await Gateway();
         var published = await first.Events<PriceSheetPublished>();
-        var charged = first.Services.GetRequiredService<DeploymentTable>().PriceSheetVersion;
+        var charged = first.Services.GetRequiredService<DeploymentCatalog>().Current.PriceSheetVersion;
         Assert.Equal(PriceSheet.Builtin.Version, Assert.Single(published).Version);
         Assert.Equal(charged, published[0].Version);
         Assert.Equal(PriceSheet.Builtin.Version, PriceSheet.From(published[0].Models).Version);
@@ -54,7 +54,7 @@ public sealed class PriceSheetTests(PostgresFixture postgres)
         await using var configured = await GatewayTestHost.StartAsync(postgres, settings: new Dictionary<string, string?>(database) { ["GATEWAY_PRICE_SHEET"] = file });
         var both = await configured.Events<PriceSheetPublished>();
         Assert.Equal(2, both.Count);
-        Assert.Equal(configured.Services.GetRequiredService<DeploymentTable>().PriceSheetVersion, both[^1].Version);
+        Assert.Equal(configured.Services.GetRequiredService<DeploymentCatalog>().Current.PriceSheetVersion, both[^1].Version);
         Assert.EndsWith(file, both[^1].Source, StringComparison.Ordinal);
     }
 

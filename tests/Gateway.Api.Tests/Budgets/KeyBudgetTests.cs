@@ -61,7 +61,7 @@ public sealed class KeyBudgetTests(PostgresFixture postgres) : FreshGateway(post
     {
         // The reservation first bounds the prompt by its bytes; a budget between that and the counted worst case must
         // still let the call through (the tokens are counted before refusing).
-        var deployment = Host.Services.GetRequiredService<Gateway.Api.Routing.DeploymentTable>().Find("mock-gpt")!.Deployments[0];
+        var deployment = Host.Services.GetRequiredService<Gateway.Api.Routing.DeploymentCatalog>().Current.Find("mock-gpt")!.Deployments[0];
         using var body = Gateway.Api.Proxy.RequestBody.From(JsonSerializer.SerializeToUtf8Bytes(new
         {
             model = "mock-gpt",

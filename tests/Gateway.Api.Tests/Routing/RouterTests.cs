@@ -49,7 +49,7 @@ public sealed class RouterTests
     {
         var group = new ModelGroup("g", deployments);
         var table = new DeploymentTable(new Dictionary<string, ModelGroup> { ["g"] = group }, "test");
-        return (new Router(table, policy, new DeploymentHealth(_time), new DeploymentLoad(_time), _time, _events, NullLogger<Router>.Instance), group);
+        return (new Router(new DeploymentCatalog(table), policy, new DeploymentHealth(_time), new DeploymentLoad(_time), _time, _events, NullLogger<Router>.Instance), group);
     }
 
     static Deployment Using(Provider provider, string id, string group = "g", int? order = null, TimeSpan? timeout = null) =>
@@ -130,7 +130,7 @@ public sealed class RouterTests
         });
         var groups = new Dictionary<string, ModelGroup> { ["g"] = new("g", [Deployments.Make("a")]), ["g2"] = new("g2", [Deployments.Make("b", "g2")]) };
 
-        _ = new Router(new DeploymentTable(groups, "test"), policy, new DeploymentHealth(_time), new DeploymentLoad(_time), _time, _events,
+        _ = new Router(new DeploymentCatalog(new DeploymentTable(groups, "test")), policy, new DeploymentHealth(_time), new DeploymentLoad(_time), _time, _events,
             new Logged<Router>(log));
 
         Assert.Equal([

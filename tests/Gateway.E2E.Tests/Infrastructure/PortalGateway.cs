@@ -67,14 +67,14 @@ public sealed class PortalGateway : IAsyncDisposable
         return new PortalGateway(app);
     }
 
-    /// <summary>A short chat call with <paramref name="key"/> to the mock model.</summary>
-    public async Task<HttpResponseMessage> ChatAsync(string key, CancellationToken ct)
+    /// <summary>A short chat call with <paramref name="key"/> to <paramref name="model"/> (the mock model unless named).</summary>
+    public async Task<HttpResponseMessage> ChatAsync(string key, CancellationToken ct, string model = "mock-gpt")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = JsonContent.Create(new
             {
-                model = "mock-gpt",
+                model,
                 max_tokens = 20,
                 messages = new[] { new { role = "user", content = "Say something about budgets, please" } },
             }),

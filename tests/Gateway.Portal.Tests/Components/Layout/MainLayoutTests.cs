@@ -53,14 +53,14 @@ public sealed class MainLayoutTests : PortalTestContext
     }
 
     [Fact]
-    public void a_team_lead_is_not_offered_the_admin_sections()
+    public void a_team_lead_is_not_offered_the_admin_sections_and_reads_the_models()
     {
         SignInAs(LeadOfSearch);
 
         var layout = RenderLayout();
 
         var sections = layout.FindAll("[data-testid=nav] .mud-nav-link-text").Select(link => link.TextContent.Trim());
-        Assert.Equal(["Overview", "Keys", "Teams", "Usage", "Logs", "Audit"], sections);
+        Assert.Equal(["Overview", "Keys", "Teams", "Models", "Usage", "Logs", "Audit"], sections);
         Assert.Equal("lena · Team lead", layout.Find("[data-testid=signed-in-as]").TextContent.Trim());
     }
 
