@@ -38,7 +38,7 @@ public static class MessagesEndpoint
             await MessagesErrors.WriteAsync(context, ApiError.BodyTooLarge(options.MaxRequestBytes));
             return;
         }
-        var request = MessagesRequest.Translate(body.Memory, countingTokens: true, out var error);
+        var request = MessagesRequest.Translate(body.Memory, countingTokens: true, out var error, options.MaxJsonDepth);
         if (request is null)
         {
             await MessagesErrors.WriteAsync(context, error!);
