@@ -58,17 +58,7 @@ public sealed class HostileInputTests(HostileInputGateway gateway) : IClassFixtu
 
     static bool SpeaksAnthropic(GatewayRoute route) => route.Pattern.Contains("/messages", StringComparison.Ordinal);
 
-    static JsonObject ValidBody(GatewayRoute route)
-    {
-        var path = route.Path;
-        var text = path.EndsWith("/messages/count_tokens", StringComparison.Ordinal) ? """{"model":"mock-gpt","messages":[{"role":"user","content":"hi"}]}"""
-            : path.EndsWith("/messages", StringComparison.Ordinal) ? """{"model":"mock-gpt","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""
-            : path.EndsWith("/chat/completions", StringComparison.Ordinal) ? """{"model":"mock-gpt","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""
-            : path.EndsWith("/completions", StringComparison.Ordinal) ? """{"model":"mock-gpt","max_tokens":5,"prompt":"hi"}"""
-            : path.EndsWith("/embeddings", StringComparison.Ordinal) ? """{"model":"mock-embedding","input":"hi"}"""
-            : null;
-        return text is null ? AdminBodies.For(path) : (JsonObject)JsonNode.Parse(text)!;
-    }
+    static JsonObject ValidBody(GatewayRoute route) => ValidBodies.For(route.Path);
 
     async Task<Answer> Send(string method, string url, HostileBody? body)
     {
@@ -255,7 +245,7 @@ public sealed class HostileInputTests(HostileInputGateway gateway) : IClassFixtu
             {
                 foreach (var value in HostileCorpus.WrongValuesFor(type))
                 {
-                    var answer = await Send("POST", route.Path, HostileCorpus.WithRaw($"{field}: {value}", AdminBodies.For(route.Path), field, value));
+                    var answer = await Send("POST", route.Path, HostileCorpus.WithRaw($"{field}: {value}", ValidBodies.For(route.Path), field, value));
                     if (Fault(route, answer, mustRefuse: true) is { } fault)
                         faults.Add($"{route} with {field}: {value}: {fault}");
                     else if (!answer.Body.Contains(field, StringComparison.Ordinal))
@@ -313,9 +303,9 @@ public sealed class HostileInputTests(HostileInputGateway gateway) : IClassFixtu
         AssertNone(await Probe(AdminPostRoutes, route =>
         {
             var strings = AdminFields(route).Where(f => f.Type == typeof(string)).Select(f => f.Name);
-            return HostileCorpus.HostileStrings(AdminBodies.For(route.Path), strings, 300_000)
-                .Append(HostileCorpus.WithRaw("a lone surrogate in metadata", AdminBodies.For(route.Path), "metadata", """{"note":"\ud800"}"""))
-                .Append(HostileCorpus.WithRaw("a lone surrogate in a list", AdminBodies.For(route.Path), "models", """["\ud800"]"""));
+            return HostileCorpus.HostileStrings(ValidBodies.For(route.Path), strings, 300_000)
+                .Append(HostileCorpus.WithRaw("a lone surrogate in metadata", ValidBodies.For(route.Path), "metadata", """{"note":"\ud800"}"""))
+                .Append(HostileCorpus.WithRaw("a lone surrogate in a list", ValidBodies.For(route.Path), "models", """["\ud800"]"""));
         }, mustRefuse: false));
     }
 

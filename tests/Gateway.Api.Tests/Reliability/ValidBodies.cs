@@ -3,14 +3,19 @@ using System.Text.Json.Nodes;
 namespace Gateway.Api.Tests.Reliability;
 
 /// <summary>
-/// For each admin command, a body an admin could send that names things that need not exist: so a refusal or a 404 is
-/// about the caller or the thing named, never about the body's shape. Paths of routes whose body is unknown here get
-/// an empty object.
+/// For each POST route, a body that is right in shape: a proxy call the mock models answer, or an admin command that
+/// names things that need not exist, so a refusal or a 404 is about the caller or the thing named, never about the
+/// body. Paths of routes whose body is unknown here get an empty object.
 /// </summary>
-public static class AdminBodies
+public static class ValidBodies
 {
     public static JsonObject For(string path) => (JsonObject)JsonNode.Parse(path switch
     {
+        _ when path.EndsWith("/messages/count_tokens", StringComparison.Ordinal) => """{"model":"mock-gpt","messages":[{"role":"user","content":"hi"}]}""",
+        _ when path.EndsWith("/messages", StringComparison.Ordinal) => """{"model":"mock-gpt","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""",
+        _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => """{"model":"mock-gpt","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""",
+        _ when path.EndsWith("/completions", StringComparison.Ordinal) => """{"model":"mock-gpt","max_tokens":5,"prompt":"hi"}""",
+        _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => """{"model":"mock-embedding","input":"hi"}""",
         "/key/generate" => """{"key_alias": "corpus-key", "models": ["mock-gpt"], "max_budget": 1}""",
         "/key/update" => """{"key": "sk-not-a-real-key-0000", "max_budget": 1}""",
         "/key/block" or "/key/unblock" => """{"key": "sk-not-a-real-key-0000"}""",
