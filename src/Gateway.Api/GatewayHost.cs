@@ -41,6 +41,8 @@ public static class GatewayHost
         foreach (var noisy in new[] { "Marten", "JasperFx", "Wolverine", "Npgsql", "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
             builder.Logging.AddFilter(noisy, LogLevel.Warning);
 
+        services.AddSecretSafeLogging();
+
         foreach (var warning in settings.Config.Warnings)
             startupLog.LogWarning("config: {Warning}", warning);
 

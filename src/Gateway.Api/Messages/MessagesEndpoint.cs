@@ -68,7 +68,7 @@ public static class MessagesEndpoint
                     await context.Response.Body.WriteAsync(counted.Json, ct);
                     return;
                 case UpstreamFailure failure:
-                    await MessagesErrors.WriteAsync(context, failure.Error);
+                    await MessagesErrors.WriteAsync(context, failure.Error.WithoutSecretsOf(deployment));
                     return;
             }
         }

@@ -269,10 +269,11 @@ public sealed partial class ProxyHandler(
                 return;
             }
             // Headers are gone; the error travels as an SSE event (LiteLLM's shape), then the stream ends.
+            var broke = ex.Error.WithoutSecretsOf(call.Deployment);
             if (call.Dialect is { } dialect)
-                await dialect.WriteStreamErrorAsync(response, ex.Error, CancellationToken.None);
+                await dialect.WriteStreamErrorAsync(response, broke, CancellationToken.None);
             else
-                await WriteEventAsync(response, ApiErrorWriter.ToJson(ex.Error), CancellationToken.None);
+                await WriteEventAsync(response, ApiErrorWriter.ToJson(broke), CancellationToken.None);
             return;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -345,6 +346,8 @@ public sealed partial class ProxyHandler(
 
     Task FailAsync(HttpContext context, CallRecord call, ApiError error)
     {
+        // An upstream may quote the credential it was sent; it goes no further than this.
+        error = error.WithoutSecretsOf(call.Deployment);
         if (call.Caller is { } caller)
         {
             events.TryEnqueue(call.RequestId, new RequestFailed(
