@@ -18,7 +18,7 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
     public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(5);
 
     /// <summary>Past this many "no such key" answers, expired ones are dropped: a flood of random keys must not grow memory.</summary>
-    public const int NegativeEntriesBeforeSweep = 10_000;
+    public int SweepNegativesAbove { get; init; } = 10_000;
 
     readonly ConcurrentDictionary<string, Entry> _byHash = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Lazy<Task<VirtualKey?>>> _lookups = new(StringComparer.Ordinal);
@@ -86,7 +86,7 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
         var now = time.GetUtcNow();
         var replaced = _byHash.TryGetValue(keyHash, out var old) && old.Key is null;
         _byHash[keyHash] = new Entry(null, now + NegativeLifetime);
-        if (!replaced && Interlocked.Increment(ref _negatives) > NegativeEntriesBeforeSweep)
+        if (!replaced && Interlocked.Increment(ref _negatives) > SweepNegativesAbove)
             SweepExpired(now);
     }
 
