@@ -17,8 +17,12 @@ public sealed partial class FailedAuthentications(FailedAttemptLimit limit, Time
     /// <summary>Clients counted now; bounded by <see cref="FailedAttemptLimit.MaxTracked"/>.</summary>
     public int Tracked => _attempts.Tracked;
 
-    public bool IsRefused(HttpContext context, out TimeSpan retryAfter) =>
-        _attempts.IsRefused(ClientAddress.KeyOf(context.Connection.RemoteIpAddress), out retryAfter);
+    /// <summary>On every authentication: while no client has failed, this is one read of a counter.</summary>
+    public bool IsRefused(HttpContext context, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        return _attempts.Tracked > 0 && _attempts.IsRefused(ClientAddress.KeyOf(context.Connection.RemoteIpAddress), out retryAfter);
+    }
 
     public void Failed(HttpContext context)
     {

@@ -18,13 +18,13 @@ public static class ClientAddress
     {
         if (address is null)
             return Unknown;
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
         Span<byte> bytes = stackalloc byte[16];
         if (!address.TryWriteBytes(bytes, out var written))
             return Unknown;
-        return address.AddressFamily == AddressFamily.InterNetwork && written == 4
-            ? new UInt128(0, BinaryPrimitives.ReadUInt32BigEndian(bytes))
-            : new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 1UL << 40); // never an IPv4 key
+        if (address.AddressFamily == AddressFamily.InterNetwork && written == 4)
+            return new UInt128(0, BinaryPrimitives.ReadUInt32BigEndian(bytes));
+        if (address.IsIPv4MappedToIPv6)
+            return new UInt128(0, BinaryPrimitives.ReadUInt32BigEndian(bytes[12..])); // ::ffff:a.b.c.d is a.b.c.d
+        return new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 1UL << 40); // never an IPv4 key
     }
 }
