@@ -18,6 +18,7 @@ using Gateway.Portal.KeyRing;
 using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Http;
@@ -40,6 +41,8 @@ public static class GatewayHost
         // Marten logs its whole schema script at Information; a start-up should read as a few lines.
         foreach (var noisy in new[] { "Marten", "JasperFx", "Wolverine", "Npgsql", "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
             builder.Logging.AddFilter(noisy, LogLevel.Warning);
+
+        services.AddSecretSafeLogging();
 
         foreach (var warning in settings.Config.Warnings)
             startupLog.LogWarning("config: {Warning}", warning);
@@ -65,9 +68,12 @@ public static class GatewayHost
         services.AddSingleton<CallLimits>();
         services.AddSingleton<BudgetWebhooks>();
         services.AddHttpClient(SendBudgetWebhookHandler.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        // Wrong keys per client (and, in the portal, failed sign-ins) are limited; see FailedAuthentications.
+        services.AddSingleton(settings.FailedAuthLimit);
+        services.AddSingleton<FailedAuthentications>();
         services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(),
-            sp.GetRequiredService<Roster>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes));
+            sp.GetRequiredService<Roster>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<FailedAuthentications>()));
+        services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes, settings.MaxJsonDepth));
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes, settings.Environment));
         services.AddSingleton(sp => ActivePrices.Load(settings, sp.GetRequiredService<IDocumentStore>()));
@@ -154,6 +160,10 @@ public static class GatewayHost
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // The client's address, for limits on failed authentication, is the connection's unless a trusted proxy forwarded it.
+        if (app.Services.GetRequiredService<GatewaySettings>().TrustedProxies is { Count: > 0 } proxies)
+            app.UseForwardedHeaders(TrustedForwarding(proxies));
+
         app.UseExceptionHandler(errors => errors.Run(context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad
@@ -186,6 +196,17 @@ public static class GatewayHost
         // Unknown API routes get an OpenAI-shaped 404 rather than an empty body.
         app.Map("/v1/{**rest}", (HttpContext context) => ApiError.NotFound(context.Request.Path).AsResult());
         return app;
+    }
+
+    /// <summary>Only X-Forwarded-For, and only from the configured proxies (ASP.NET's loopback defaults are dropped).</summary>
+    static ForwardedHeadersOptions TrustedForwarding(IReadOnlyList<System.Net.IPNetwork> proxies)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies)
+            options.KnownIPNetworks.Add(proxy);
+        return options;
     }
 
     /// <summary>Proxy-only nodes turn the portal off with GATEWAY_PORTAL=off (or false/0).</summary>

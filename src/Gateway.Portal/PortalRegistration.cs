@@ -42,6 +42,8 @@ public static class PortalRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>();
         services.AddScoped<IPortalAccounts, PortalAccounts>();
+        services.TryAddSingleton(Gateway.Domain.Limits.FailedAttemptLimit.Default); // the host registers the configured one first
+        services.AddSingleton<Features.SignIn.SignInThrottle>();
         services.AddScoped<IKeysClient, KeysClient>();
         services.AddScoped<IUsersClient, UsersClient>();
         services.AddScoped<ISpendClient, SpendClient>();

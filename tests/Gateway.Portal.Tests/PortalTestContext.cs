@@ -44,12 +44,16 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<ILogsClient>(Logs);
         Services.AddSingleton<IModelsClient>(Models);
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(_ => new Gateway.Portal.Features.SignIn.SignInThrottle(SignInLimit, TimeProvider.System));
         Services.AddSingleton(new PortalOptions(new AdminCredentials("admin", "master-key-for-tests")));
         Authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Failed sign-ins allowed per address and per username; set before the first render.</summary>
+    protected Gateway.Domain.Limits.FailedAttemptLimit SignInLimit { get; set; } = Gateway.Domain.Limits.FailedAttemptLimit.Default;
 
     protected FakePortalAccounts Accounts { get; } = new();
 

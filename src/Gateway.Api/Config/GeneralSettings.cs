@@ -15,6 +15,18 @@ public sealed record GeneralSettings
 
     public double? MaxResponseSizeMb { get; init; }
 
+    /// <summary>Our own key <c>max_json_depth</c>: how deeply a proxy request body may nest (at most 64).</summary>
+    public int? MaxJsonDepth { get; init; }
+
+    /// <summary>Our own key <c>failed_auth_limit</c>: wrong keys (and failed portal sign-ins) a client may send per window; 0 turns the limit off.</summary>
+    public int? FailedAuthLimit { get; init; }
+
+    /// <summary>Our own key <c>failed_auth_window_seconds</c>: the window <see cref="FailedAuthLimit"/> counts in.</summary>
+    public double? FailedAuthWindowSeconds { get; init; }
+
+    /// <summary>Our own key <c>trusted_proxies</c>: addresses or CIDR ranges whose <c>X-Forwarded-For</c> names the client.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
     /// <summary>
     /// Our own key <c>price_sheet</c>: a price file in LiteLLM's cost-map format. A relative path is
     /// resolved against the config file's folder by <see cref="ConfigFileLoader.Load"/>.
@@ -32,6 +44,10 @@ public sealed record GeneralSettings
         DatabaseUrl = map.Text("database_url"),
         MaxRequestSizeMb = map.Double("max_request_size_mb"),
         MaxResponseSizeMb = map.Double("max_response_size_mb"),
+        MaxJsonDepth = map.Int("max_json_depth"),
+        FailedAuthLimit = map.Int("failed_auth_limit"),
+        FailedAuthWindowSeconds = map.Double("failed_auth_window_seconds"),
+        TrustedProxies = map.TextList("trusted_proxies"),
         PriceSheet = map.Text("price_sheet"),
         Alerting = map.TextList("alerting"),
         Extra = map.Rest(),
@@ -41,7 +57,8 @@ public sealed record GeneralSettings
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"MasterKey = {(MasterKey is null ? "" : "<redacted>")}, DatabaseUrl = {(DatabaseUrl is null ? "" : "<redacted>")}, ");
-        builder.Append($"MaxRequestSizeMb = {MaxRequestSizeMb}, MaxResponseSizeMb = {MaxResponseSizeMb}, PriceSheet = {PriceSheet}, ");
+        builder.Append($"MaxRequestSizeMb = {MaxRequestSizeMb}, MaxResponseSizeMb = {MaxResponseSizeMb}, MaxJsonDepth = {MaxJsonDepth}, PriceSheet = {PriceSheet}, ");
+        builder.Append($"FailedAuthLimit = {FailedAuthLimit}, FailedAuthWindowSeconds = {FailedAuthWindowSeconds}, TrustedProxies = [{string.Join(", ", TrustedProxies)}], ");
         builder.Append($"Extra keys = [{string.Join(", ", Extra.Keys)}]");
         return true;
     }

@@ -21,6 +21,17 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         $"Authentication Error, Invalid proxy server token passed. Received API Key = {Mask(presented)}. " +
         "Unable to find token in cache or `LiteLLM_VerificationTokenTable`", "None", "401");
 
+    /// <summary>A client that sent too many wrong keys, refused until its window ends (LiteLLM's shape for a 429).</summary>
+    public static ApiError TooManyFailedAuthentications(TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new(429, "rate_limit_error",
+            $"Authentication Error, too many invalid API keys from this client. Try again in {seconds} seconds with a valid key.", "None", "429")
+        {
+            RetryAfterSeconds = seconds,
+        };
+    }
+
     public static ApiError BlockedKey() => new(401, "auth_error",
         "Authentication Error, This key is blocked. Ask an admin to unblock it (POST /key/unblock).", "None", "401");
 

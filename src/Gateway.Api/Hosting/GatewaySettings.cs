@@ -1,4 +1,5 @@
 using Gateway.Api.Config;
+using Gateway.Domain.Limits;
 using Gateway.Domain.Pricing;
 using Microsoft.Extensions.Configuration;
 
@@ -29,6 +30,15 @@ public sealed record GatewaySettings(
 
     /// <summary>The configured price file's path, as given.</summary>
     public string? PriceFilePath { get; init; }
+
+    /// <summary>How deeply a proxy request body may nest (<c>max_json_depth</c>, <c>GATEWAY_MAX_JSON_DEPTH</c>).</summary>
+    public int MaxJsonDepth { get; init; } = Gateway.Api.Proxy.RequestJson.MaxDepth;
+
+    /// <summary>Wrong keys and failed sign-ins a client may make per window (<c>failed_auth_limit</c>, <c>failed_auth_window_seconds</c>).</summary>
+    public FailedAttemptLimit FailedAuthLimit { get; init; } = FailedAttemptLimit.Default;
+
+    /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>trusted_proxies</c>, <c>GATEWAY_TRUSTED_PROXIES</c>); none by default.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
     public static readonly IReadOnlyList<TimeSpan> DefaultWebhookRetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
@@ -65,7 +75,57 @@ public sealed record GatewaySettings(
             WebhookRetryDelays = RetryDelays(environment("GATEWAY_WEBHOOK_RETRY_DELAYS")),
             PriceFile = priceFileSheet,
             PriceFilePath = priceFile,
+            MaxJsonDepth = JsonDepth(general.MaxJsonDepth, environment("GATEWAY_MAX_JSON_DEPTH"), configPath),
+            FailedAuthLimit = FailedAuth(general, environment, configPath),
+            TrustedProxies = Proxies(general.TrustedProxies.Count > 0 ? general.TrustedProxies
+                : (environment("GATEWAY_TRUSTED_PROXIES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), configPath),
         };
+    }
+
+    static int JsonDepth(int? configured, string? variable, string? configPath)
+    {
+        var source = configured is null ? "GATEWAY_MAX_JSON_DEPTH" : "general_settings.max_json_depth";
+        int? depth = configured;
+        if (depth is null && variable is not null)
+            depth = int.TryParse(variable, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
+        if (depth is null)
+            return Gateway.Api.Proxy.RequestJson.MaxDepth;
+        if (depth is < 8 or > Gateway.Api.Proxy.RequestJson.MaxDepth)
+            throw new ConfigException(configPath ?? "environment", source, null,
+                $"expected a whole number from 8 to {Gateway.Api.Proxy.RequestJson.MaxDepth} (the depth every JSON reader in the gateway supports), got '{configured?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? variable}'.");
+        return depth.Value;
+    }
+
+    static FailedAttemptLimit FailedAuth(GeneralSettings general, Func<string, string?> environment, string? configPath)
+    {
+        var attempts = general.FailedAuthLimit ?? WholeNumber(environment("GATEWAY_FAILED_AUTH_LIMIT"), "GATEWAY_FAILED_AUTH_LIMIT", configPath);
+        var seconds = general.FailedAuthWindowSeconds ?? WholeNumber(environment("GATEWAY_FAILED_AUTH_WINDOW_SECONDS"), "GATEWAY_FAILED_AUTH_WINDOW_SECONDS", configPath);
+        if (seconds is <= 0)
+            throw new ConfigException(configPath ?? "environment", "failed_auth_window_seconds", null, "expected a number of seconds above 0.");
+        return new FailedAttemptLimit(
+            attempts ?? FailedAttemptLimit.Default.Attempts,
+            seconds is { } s ? TimeSpan.FromSeconds(s) : FailedAttemptLimit.Default.Window);
+    }
+
+    static int? WholeNumber(string? text, string name, string? configPath) =>
+        text is null ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw new ConfigException(configPath ?? "environment", name, null, $"expected a whole number, got '{text}'.");
+
+    /// <summary>Addresses (<c>10.0.0.7</c>) or CIDR ranges (<c>10.0.0.0/8</c>, <c>fd00::/8</c>).</summary>
+    static IReadOnlyList<System.Net.IPNetwork> Proxies(IEnumerable<string> entries, string? configPath)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var entry in entries)
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+                networks.Add(network);
+            else if (System.Net.IPAddress.TryParse(entry, out var address))
+                networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            else
+                throw new ConfigException(configPath ?? "environment", "trusted_proxies", null, $"expected an IP address or a CIDR range such as 10.0.0.0/8, got '{entry}'.");
+        }
+        return networks;
     }
 
     static Uri? ResolveWebhookUrl(GatewayConfig config, string? configPath, Func<string, string?> environment)

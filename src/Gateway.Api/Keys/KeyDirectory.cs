@@ -17,8 +17,16 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
     /// <summary>How long "no such key" is believed; bounds how late a key issued on another node is seen.</summary>
     public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(5);
 
+    /// <summary>Past this many "no such key" answers, expired ones are dropped: a flood of random keys must not grow memory.</summary>
+    public int SweepNegativesAbove { get; init; } = 10_000;
+
     readonly ConcurrentDictionary<string, Entry> _byHash = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Lazy<Task<VirtualKey?>>> _lookups = new(StringComparer.Ordinal);
+    int _negatives;
+    long _lastSweep;
+
+    /// <summary>"No such key" answers held now, expired or not (for tests of the bound).</summary>
+    public int NegativeEntries => Volatile.Read(ref _negatives);
 
     sealed record Entry(VirtualKey? Key, DateTimeOffset? ForgetAt);
 
@@ -36,9 +44,9 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
         // A refresh that read the key before a later command committed must not put the older state back.
         if (_byHash.TryGetValue(key.KeyHash, out var known) && known.Key is { } current && current.UpdatedAt > key.UpdatedAt)
             return;
-        _byHash[key.KeyHash] = new Entry(key, null);
+        Known(key.KeyHash, key);
         if (key.PreviousKeyHash is { } previous)
-            _byHash[previous] = new Entry(key, null);
+            Known(previous, key);
         // A budget window may have been set or moved: count from the store again.
         seeder.SeedLater(BudgetSeeder.For(key, time.GetUtcNow()).ToList());
     }
@@ -50,7 +58,7 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
         if (Events.FeedPosition.Holding)
         {
             var seen = await QueryAsync(keyHash);
-            _byHash[keyHash] = seen is null ? new Entry(null, time.GetUtcNow() + NegativeLifetime) : new Entry(seen, null);
+            Remember(keyHash, seen);
             return seen;
         }
 
@@ -59,13 +67,45 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
         try
         {
             var key = await lookup.Value;
-            _byHash[keyHash] = key is null ? new Entry(null, time.GetUtcNow() + NegativeLifetime) : new Entry(key, null);
+            Remember(keyHash, key);
             return key;
         }
         finally
         {
             _lookups.TryRemove(new KeyValuePair<string, Lazy<Task<VirtualKey?>>>(keyHash, lookup));
         }
+    }
+
+    void Remember(string keyHash, VirtualKey? key)
+    {
+        if (key is not null)
+        {
+            Known(keyHash, key);
+            return;
+        }
+        var now = time.GetUtcNow();
+        var replaced = _byHash.TryGetValue(keyHash, out var old) && old.Key is null;
+        _byHash[keyHash] = new Entry(null, now + NegativeLifetime);
+        if (!replaced && Interlocked.Increment(ref _negatives) > SweepNegativesAbove)
+            SweepExpired(now);
+    }
+
+    void Known(string keyHash, VirtualKey key)
+    {
+        if (_byHash.TryGetValue(keyHash, out var old) && old.Key is null)
+            Interlocked.Decrement(ref _negatives);
+        _byHash[keyHash] = new Entry(key, null);
+    }
+
+    /// <summary>Drops expired "no such key" answers, at most once a second.</summary>
+    void SweepExpired(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        if (now.UtcTicks - last < TimeSpan.TicksPerSecond || Interlocked.CompareExchange(ref _lastSweep, now.UtcTicks, last) != last)
+            return;
+        foreach (var (hash, entry) in _byHash)
+            if (entry is { Key: null, ForgetAt: { } forget } && forget <= now && _byHash.TryRemove(new KeyValuePair<string, Entry>(hash, entry)))
+                Interlocked.Decrement(ref _negatives);
     }
 
     async Task<VirtualKey?> QueryAsync(string keyHash)

@@ -38,7 +38,7 @@ public static class MessagesEndpoint
             await MessagesErrors.WriteAsync(context, ApiError.BodyTooLarge(options.MaxRequestBytes));
             return;
         }
-        var request = MessagesRequest.Translate(body.Memory, countingTokens: true, out var error);
+        var request = MessagesRequest.Translate(body.Memory, countingTokens: true, out var error, options.MaxJsonDepth);
         if (request is null)
         {
             await MessagesErrors.WriteAsync(context, error!);
@@ -68,7 +68,7 @@ public static class MessagesEndpoint
                     await context.Response.Body.WriteAsync(counted.Json, ct);
                     return;
                 case UpstreamFailure failure:
-                    await MessagesErrors.WriteAsync(context, failure.Error);
+                    await MessagesErrors.WriteAsync(context, failure.Error.WithoutSecretsOf(deployment));
                     return;
             }
         }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Api.Errors;
 using Gateway.Api.Providers.Anthropic;
+using Gateway.Api.Proxy;
 using static Gateway.Api.Providers.Anthropic.AnthropicBlocks;
 
 namespace Gateway.Api.Messages;
@@ -22,20 +23,29 @@ namespace Gateway.Api.Messages;
 /// </summary>
 public sealed record MessagesRequest(byte[] OpenAIBody, string Model, bool Stream, IReadOnlyList<string> AnthropicOnly)
 {
-    public static MessagesRequest? Translate(ReadOnlyMemory<byte> body, bool countingTokens, out ApiError? error)
+    /// <summary>
+    /// The OpenAI request, or the error to answer with. The body is checked whole first (<see cref="RequestJson"/>):
+    /// valid UTF-8, at most <paramref name="maxDepth"/> levels, no lone surrogates.
+    /// </summary>
+    public static MessagesRequest? Translate(ReadOnlyMemory<byte> body, bool countingTokens, out ApiError? error, int maxDepth = RequestJson.MaxDepth)
     {
-        error = null;
-        JsonDocument document;
+        if (RequestJson.Check(body.Span, maxDepth, storable: false) is { } invalid)
+            return Fail(out error, invalid);
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            return TranslateCore(body, countingTokens, out error);
         }
-        catch (JsonException ex)
+        catch (InvalidOperationException ex)
         {
-            error = ApiError.MalformedJson(ex.Message.Split(" Path:")[0]);
-            return null;
+            // A value of a kind the translation did not expect (JsonElement refuses to read it as another kind).
+            return Fail(out error, new ApiError(400, "invalid_request_error", $"Invalid request body: {ex.Message}", null, "400"));
         }
+    }
 
+    static MessagesRequest? TranslateCore(ReadOnlyMemory<byte> body, bool countingTokens, out ApiError? error)
+    {
+        error = null;
+        var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestJson.MaxDepth });
         using (document)
         {
             var root = document.RootElement;
@@ -46,12 +56,15 @@ public sealed record MessagesRequest(byte[] OpenAIBody, string Model, bool Strea
             var maxTokens = root.TryGetProperty("max_tokens", out var max) ? max : default;
             if (!countingTokens && maxTokens.ValueKind == JsonValueKind.Undefined)
                 return Fail(out error, ApiError.MissingField("max_tokens", "the most tokens to generate, as Anthropic's API requires"));
-            if (maxTokens.ValueKind != JsonValueKind.Undefined && (!maxTokens.TryGetInt32(out var limit) || limit < 1))
+            if (maxTokens.ValueKind != JsonValueKind.Undefined && (maxTokens.ValueKind != JsonValueKind.Number || !maxTokens.TryGetInt32(out var limit) || limit < 1))
                 return Fail(out error, ApiError.InvalidField("max_tokens", "expected a positive whole number"));
             if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
                 return Fail(out error, ApiError.MissingField("messages", "a non-empty array of {role, content} turns"));
 
-            var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+            var streamValue = root.TryGetProperty("stream", out var s) ? s.ValueKind : JsonValueKind.Undefined;
+            if (streamValue is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False))
+                return Fail(out error, ApiError.InvalidField("stream", "expected a boolean"));
+            var stream = streamValue == JsonValueKind.True;
             var anthropicOnly = new List<string>();
             var output = new ArrayBufferWriter<byte>(body.Length + 256);
             using (var json = new Utf8JsonWriter(output))

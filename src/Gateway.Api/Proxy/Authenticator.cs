@@ -10,7 +10,8 @@ namespace Gateway.Api.Proxy;
 /// <summary>
 /// Finds the key on a request (the headers OpenAI, Azure, Anthropic and Google clients use) and checks it against
 /// the master key, then the virtual keys. Keys are compared as SHA-256 digests (the master key in constant time);
-/// the plaintext is never kept.
+/// the plaintext is never kept. A client that has sent too many wrong keys is refused first, before any lookup
+/// (<see cref="FailedAuthentications"/>).
 /// </summary>
 public sealed class Authenticator
 {
@@ -19,9 +20,11 @@ public sealed class Authenticator
     readonly KeyDirectory _keys;
     readonly Roster _roster;
     readonly TimeProvider _time;
+    readonly FailedAuthentications _failures;
 
-    public Authenticator(string masterKey, KeyDirectory keys, Roster roster, TimeProvider time)
+    public Authenticator(string masterKey, KeyDirectory keys, Roster roster, TimeProvider time, FailedAuthentications failures)
     {
+        _failures = failures;
         _masterKeyHash = SHA256.HashData(Encoding.UTF8.GetBytes(masterKey));
         _master = new Caller(Convert.ToHexStringLower(_masterKeyHash), IsAdmin: true);
         _keys = keys;
@@ -29,9 +32,15 @@ public sealed class Authenticator
         _time = time;
     }
 
-    /// <summary>The caller, or the error to answer with (no key, unknown, blocked, expired).</summary>
+    /// <summary>
+    /// The caller, or the error to answer with (too many wrong keys, no key, unknown, blocked, expired). Only an unknown
+    /// key counts as a failure: a missing, blocked or expired one guesses nothing.
+    /// </summary>
     public async ValueTask<(Caller? Caller, ApiError? Error)> AuthenticateAsync(HttpRequest request, CancellationToken ct)
     {
+        if (_failures.IsRefused(request.HttpContext, out var retryAfter))
+            return (null, ApiError.TooManyFailedAuthentications(retryAfter));
+
         var key = PresentedKey(request.Headers);
         if (string.IsNullOrEmpty(key))
             return (null, ApiError.NoKey());
@@ -49,7 +58,10 @@ public sealed class Authenticator
         var virtualKey = await _keys.FindAsync(keyHash, ct);
         var now = _time.GetUtcNow();
         if (virtualKey is null || virtualKey.Revoked || !virtualKey.MatchesSecret(keyHash, now))
+        {
+            _failures.Failed(request.HttpContext);
             return (null, ApiError.InvalidKey(key));
+        }
         if (virtualKey.Blocked)
             return (null, ApiError.BlockedKey());
         if (virtualKey.IsExpired(now))

@@ -97,7 +97,7 @@ public sealed partial class ProxyHandler(
         // 3. Parse (a client of another API has its body translated to OpenAI's first)
         ApiError? parseError = null;
         using var translated = call.Dialect?.ToOpenAI(body, out parseError);
-        var request = parseError is null ? ProxyRequest.Parse(endpoint, translated ?? body, out parseError) : null;
+        var request = parseError is null ? ProxyRequest.Parse(endpoint, translated ?? body, out parseError, options.MaxJsonDepth) : null;
         if (request is null)
         {
             await FailAsync(context, call, parseError!);
@@ -283,10 +283,11 @@ public sealed partial class ProxyHandler(
                 return;
             }
             // Headers are gone; the error travels as an SSE event (LiteLLM's shape), then the stream ends.
+            var broke = ex.Error.WithoutSecretsOf(call.Deployment);
             if (call.Dialect is { } dialect)
-                await dialect.WriteStreamErrorAsync(response, ex.Error, CancellationToken.None);
+                await dialect.WriteStreamErrorAsync(response, broke, CancellationToken.None);
             else
-                await WriteEventAsync(response, ApiErrorWriter.ToJson(ex.Error), CancellationToken.None);
+                await WriteEventAsync(response, ApiErrorWriter.ToJson(broke), CancellationToken.None);
             return;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -375,6 +376,8 @@ public sealed partial class ProxyHandler(
 
     Task FailAsync(HttpContext context, CallRecord call, ApiError error)
     {
+        // An upstream may quote the credential it was sent; it goes no further than this.
+        error = error.WithoutSecretsOf(call.Deployment);
         RecordFailure(call, error);
         return WriteErrorAsync(context, call, error);
     }
@@ -387,7 +390,7 @@ public sealed partial class ProxyHandler(
                 call.RequestId, call.StartedAt, time.GetUtcNow(), call.Endpoint.CallType(),
                 caller.KeyHash, caller.TeamId, caller.UserId, call.Request?.User,
                 call.Request?.Model, call.Deployment?.Id, call.Deployment?.ProviderName,
-                error.Status, error.Type, Truncate(error.Message, 2000),
+                error.Status, error.Type, Recordable(error.Message, 2000),
                 Stopwatch.GetElapsedTime(call.Timestamp).TotalMilliseconds, call.Request?.Stream ?? false));
         }
         if (error.Status >= 500)
@@ -507,7 +510,15 @@ public sealed partial class ProxyHandler(
 
     static string Format(decimal cost) => cost.ToString("0.############", CultureInfo.InvariantCulture);
 
-    static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+    /// <summary>
+    /// An upstream's error message as the event can hold it: bounded, and without NUL, which PostgreSQL refuses (one such
+    /// event would hold up every event behind it in the writer).
+    /// </summary>
+    static string Recordable(string text, int max)
+    {
+        var bounded = text.Length <= max ? text : text[..max];
+        return bounded.Contains('\0', StringComparison.Ordinal) ? bounded.Replace('\0', '\uFFFD') : bounded;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {Deployment} failed with {Status}: {Message}")]
     static partial void LogUpstreamFailure(ILogger logger, Guid requestId, string deployment, int status, string message);

@@ -7,7 +7,9 @@ namespace Gateway.Api.Proxy;
 /// The few fields of an OpenAI request body that the gateway itself needs, read in one pass with
 /// <see cref="Utf8JsonReader"/>; everything else stays in the raw bytes and is forwarded untouched.
 /// The pass also checks the shape: a body that is not an object, or a known field of the wrong type, is a 400
-/// that names the field, never a 500 later on.
+/// that names the field, never a 500 later on; and every string in it, so no part of the gateway meets text it cannot
+/// decode (<see cref="RequestJson"/>). Names the gateway records (model, end user, tags) are bounded and NUL-free,
+/// as PostgreSQL needs them.
 /// </summary>
 public sealed class ProxyRequest
 {
@@ -29,27 +31,27 @@ public sealed class ProxyRequest
     /// <summary>Body <c>disable_fallbacks: true</c>: answer with the model's own error rather than falling back.</summary>
     public bool DisableFallbacks { get; init; }
 
-    /// <summary>Parses and validates; returns the request or the error to answer with.</summary>
-    public static ProxyRequest? Parse(OpenAIEndpoint endpoint, RequestBody body, out ApiError? error)
+    /// <summary>Parses and validates, nesting at most <paramref name="maxDepth"/> levels; the request or the error to answer with.</summary>
+    public static ProxyRequest? Parse(OpenAIEndpoint endpoint, RequestBody body, out ApiError? error, int maxDepth = RequestJson.MaxDepth)
     {
         try
         {
-            return ParseCore(endpoint, body, out error);
+            return ParseCore(endpoint, body, maxDepth, out error);
         }
         catch (JsonException ex)
         {
-            error = ApiError.MalformedJson(Describe(ex));
+            error = ApiError.MalformedJson(RequestJson.Describe(ex));
             return null;
         }
         catch (InvalidOperationException)
         {
-            // Utf8JsonReader refuses to transcode a string holding invalid UTF-8.
-            error = ApiError.MalformedJson("a string is not valid UTF-8.");
+            // GetString refuses a string it cannot decode; the checks above should have caught it first.
+            error = ApiError.MalformedJson("a string is not valid Unicode.");
             return null;
         }
     }
 
-    static ProxyRequest? ParseCore(OpenAIEndpoint endpoint, RequestBody body, out ApiError? error)
+    static ProxyRequest? ParseCore(OpenAIEndpoint endpoint, RequestBody body, int maxDepth, out ApiError? error)
     {
         error = null;
         if (body.Length == 0)
@@ -65,7 +67,7 @@ public sealed class ProxyRequest
             return null;
         }
 
-        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 64 });
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             error = ApiError.MalformedJson("the body must be a JSON object.");
@@ -88,6 +90,7 @@ public sealed class ProxyRequest
                 case "model":
                     if (reader.TokenType != JsonTokenType.String) return Fail(out error, "model", "expected a string naming a model from /v1/models");
                     model = reader.GetString();
+                    if (RequestJson.NameProblem(model!) is { } badModel) return Fail(out error, "model", badModel);
                     break;
                 case "stream":
                     if (!IsBool(reader) && reader.TokenType != JsonTokenType.Null) return Fail(out error, "stream", "expected a boolean");
@@ -102,6 +105,7 @@ public sealed class ProxyRequest
                     if (reader.TokenType == JsonTokenType.Null) break;
                     if (reader.TokenType != JsonTokenType.String) return Fail(out error, "user", "expected a string");
                     user = reader.GetString();
+                    if (RequestJson.NameProblem(user!) is { } badUser) return Fail(out error, "user", badUser);
                     break;
                 case "max_tokens" or "max_completion_tokens":
                     if (reader.TokenType == JsonTokenType.Null) break;
@@ -142,7 +146,7 @@ public sealed class ProxyRequest
                     sawInput = true;
                     break;
                 default:
-                    reader.Skip();
+                    RequestJson.SkipChecked(ref reader);
                     break;
             }
         }
@@ -207,7 +211,7 @@ public sealed class ProxyRequest
             }
             else
             {
-                reader.Skip();
+                RequestJson.SkipChecked(ref reader);
             }
         }
         return true;
@@ -226,7 +230,7 @@ public sealed class ProxyRequest
             if (name == "metadata.fallbacks" && !ReadNames(ref reader, name, ref fallbacks, out error))
                 return false;
             if (name is null)
-                reader.Skip();
+                RequestJson.SkipChecked(ref reader);
         }
         return true;
     }
@@ -264,17 +268,22 @@ public sealed class ProxyRequest
                     if (isModel && reader.TokenType == JsonTokenType.String)
                         name = reader.GetString();
                     else
-                        reader.Skip();
+                        RequestJson.SkipChecked(ref reader);
                 }
             }
             else
             {
-                reader.Skip();
+                RequestJson.SkipChecked(ref reader);
             }
 
             if (string.IsNullOrWhiteSpace(name))
             {
                 error = ApiError.InvalidField($"{field}[{index}]", field.EndsWith("tags", StringComparison.Ordinal) ? "expected a tag (a string)" : "expected a model group name");
+                return false;
+            }
+            if (RequestJson.NameProblem(name) is { } problem)
+            {
+                error = ApiError.InvalidField($"{field}[{index}]", problem);
                 return false;
             }
             if (!names.Contains(name))
@@ -315,11 +324,12 @@ public sealed class ProxyRequest
                         error = ApiError.InvalidField($"messages[{index}].role", "expected a string such as \"user\"");
                         return false;
                     }
+                    RequestJson.ThrowIfLoneSurrogate(reader);
                     hasRole = true;
                 }
                 else
                 {
-                    reader.Skip();
+                    RequestJson.SkipChecked(ref reader);
                 }
             }
 
@@ -343,7 +353,10 @@ public sealed class ProxyRequest
     static bool IsTextOrTokens(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
+        {
+            RequestJson.ThrowIfLoneSurrogate(reader);
             return reader.ValueSpan.Length > 0 || reader.HasValueSequence;
+        }
         if (reader.TokenType != JsonTokenType.StartArray)
             return false;
 
@@ -352,7 +365,10 @@ public sealed class ProxyRequest
         {
             switch (reader.TokenType)
             {
-                case JsonTokenType.String or JsonTokenType.Number:
+                case JsonTokenType.String:
+                    RequestJson.ThrowIfLoneSurrogate(reader);
+                    break;
+                case JsonTokenType.Number:
                     break;
                 case JsonTokenType.StartArray:
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -373,16 +389,5 @@ public sealed class ProxyRequest
     {
         error = ApiError.InvalidField(field, why);
         return null;
-    }
-
-    static string Describe(JsonException ex) =>
-        ex.LineNumber is { } line && ex.BytePositionInLine is { } position
-            ? $"{FirstSentence(ex.Message)} (line {line + 1}, byte {position + 1})."
-            : FirstSentence(ex.Message);
-
-    static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
     }
 }

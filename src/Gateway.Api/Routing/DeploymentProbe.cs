@@ -33,7 +33,7 @@ public static class DeploymentProbe
         try
         {
             await using var reply = await deployment.Provider.SendAsync(new UpstreamCall(request, deployment, Guid.CreateVersion7(), time.GetUtcNow()), deadline.Token);
-            error = reply is UpstreamFailure failure ? failure.Error.Message : null;
+            error = reply is UpstreamFailure failure ? failure.Error.WithoutSecretsOf(deployment).Message : null;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -201,7 +201,7 @@ public sealed partial class Router
                     break;
             }
 
-            return Failed(call, deployment, error);
+            return Failed(call, deployment, error.WithoutSecretsOf(deployment));
         }
         finally
         {

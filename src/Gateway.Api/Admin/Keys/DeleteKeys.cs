@@ -67,6 +67,7 @@ public static class DeleteKeysEndpoint
         foreach (var key in revoked)
             directory.Apply(key);
 
-        return Results.Json(new { deleted_keys = targets.Select(t => t.Named).Distinct().ToList() });
+        // LiteLLM echoes the keys as named; a secret is never in a response here, so a key named by value is its token (hash).
+        return Results.Json(new { deleted_keys = targets.Select(t => t.Named.StartsWith("sk-", StringComparison.Ordinal) ? t.Key.KeyHash : t.Named).Distinct().ToList() });
     }
 }

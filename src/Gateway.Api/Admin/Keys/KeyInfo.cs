@@ -36,6 +36,7 @@ public static class KeyInfoEndpoint
             foreach (var (model, amount) in rollup.ModelSpend)
                 modelSpend[model] = modelSpend.GetValueOrDefault(model) + amount;
         info["model_spend"] = modelSpend;
-        return Results.Json(new { key = named, info });
+        // LiteLLM echoes the key it was asked about; a secret is never in a response here, so this is its token (hash).
+        return Results.Json(new { key = found.KeyHash, info });
     }
 }

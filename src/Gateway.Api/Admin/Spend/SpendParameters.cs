@@ -24,9 +24,13 @@ internal static class SpendParameters
             return ApiError.InvalidField("start_date", DateShape);
         if (!TryInstant(query["end_date"], out var end, out var wholeDay))
             return ApiError.InvalidField("end_date", DateShape);
-        to = end is { } e ? (wholeDay ? e.AddDays(1) : e.AddTicks(1)) : null;
+        to = end is { } e ? After(e, wholeDay ? TimeSpan.FromDays(1) : TimeSpan.FromTicks(1)) : null;
         return null;
     }
+
+    /// <summary>The end of a range; 9999-12-31 as an end date means "until the end of time", not an overflow.</summary>
+    static DateTimeOffset After(DateTimeOffset end, TimeSpan span) =>
+        end > DateTimeOffset.MaxValue - span ? DateTimeOffset.MaxValue : end + span;
 
     /// <summary>Reports answer per day; a longer range than this is surely a typo, and would only make a huge answer.</summary>
     public const int MaxDays = 3660;

@@ -2,7 +2,10 @@ using Bunit;
 using Gateway.Portal.Features.Access;
 using Gateway.Portal.Features.SignIn;
 using Gateway.Portal.Tests.Fakes;
+using System.Net;
+using Gateway.Domain.Limits;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Portal.Tests.Features.SignIn;
@@ -11,11 +14,21 @@ public sealed class SignInPageTests : PortalTestContext
 {
     private readonly FakeAuthentication _authentication = new();
 
-    private IRenderedComponent<SignInPage> RenderPage(string address = "/ui/signin")
+    private IRenderedComponent<SignInPage> RenderPage(string address = "/ui/signin", HttpContext? request = null)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(address);
-        return Render<SignInPage>(parameters => parameters.AddCascadingValue(_authentication.Request()));
+        return Render<SignInPage>(parameters => parameters.AddCascadingValue(request ?? _authentication.Request()));
     }
+
+    private HttpContext RequestFrom(string address)
+    {
+        var request = _authentication.Request();
+        request.Connection.RemoteIpAddress = IPAddress.Parse(address);
+        return request;
+    }
+
+    /// <summary>Two failures per address and per username, so the tests need few.</summary>
+    private void AllowTwoFailures() => SignInLimit = new FailedAttemptLimit(2, TimeSpan.FromMinutes(1));
 
     private static void Submit(IRenderedComponent<SignInPage> page, string username, string password)
     {
@@ -108,5 +121,57 @@ public sealed class SignInPageTests : PortalTestContext
         Assert.Contains(
             "curl http://localhost/v1/models -H \"Authorization: Bearer sk-",
             page.Find("[data-testid=api-area] code").TextContent);
+    }
+
+    [Fact]
+    public void after_too_many_failed_sign_ins_from_an_address_the_form_refuses_without_checking_the_password()
+    {
+        AllowTwoFailures();
+        var request = RequestFrom("198.51.100.7");
+        var page = RenderPage(request: request);
+
+        Submit(page, "admin", "guess one");
+        Submit(page, "lena", "guess two");
+        Submit(page, "someone", "guess three");
+
+        Assert.Equal(2, Accounts.SignInsTried.Count);
+        var problem = page.Find("[data-testid=sign-in-problem]").TextContent.Trim();
+        Assert.StartsWith("Too many failed sign-ins from your network. Wait ", problem);
+        Assert.EndsWith("seconds, then try again.", problem);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, request.Response.StatusCode);
+        Assert.True(int.Parse(request.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 60);
+        Assert.Empty(_authentication.SignedIn);
+    }
+
+    [Fact]
+    public void a_username_that_failed_too_often_is_refused_from_any_address_and_others_are_not()
+    {
+        AllowTwoFailures();
+        var first = RenderPage(request: RequestFrom("198.51.100.7"));
+        Submit(first, "lena", "guess one");
+        var second = RenderPage(request: RequestFrom("203.0.113.9"));
+        Submit(second, "Lena", "guess two");
+
+        var third = RenderPage(request: RequestFrom("192.0.2.44"));
+        Submit(third, "lena", "guess three");
+
+        Assert.StartsWith("Too many failed sign-ins for this username.", third.Find("[data-testid=sign-in-problem]").TextContent.Trim());
+        Assert.Contains("ask an admin for a new invitation", third.Find("[data-testid=sign-in-problem]").TextContent);
+        Assert.Equal(2, Accounts.SignInsTried.Count);
+
+        Submit(third, "admin", "another password");
+        Assert.Equal(3, Accounts.SignInsTried.Count);
+    }
+
+    [Fact]
+    public void sign_ins_that_work_are_never_counted()
+    {
+        AllowTwoFailures();
+        Accounts.SignIn = (_, _) => new SignInAttempt(PortalClaims.ForUser("lena", "stamp"), null);
+
+        for (var i = 0; i < 5; i++)
+            Submit(RenderPage(request: RequestFrom("198.51.100.7")), "lena", "the right password");
+
+        Assert.Equal(5, _authentication.SignedIn.Count);
     }
 }
