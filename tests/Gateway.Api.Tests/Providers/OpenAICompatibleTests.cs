@@ -187,7 +187,8 @@ public sealed class OpenAICompatibleTests(PostgresFixture postgres) : IAsyncLife
 
         var duration = double.Parse(result.Context.Response.Headers["x-litellm-response-duration-ms"]!, System.Globalization.CultureInfo.InvariantCulture);
         var overhead = double.Parse(result.Context.Response.Headers["x-litellm-overhead-duration-ms"]!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(duration >= 3000, $"the upstream took 3 s, the call {duration} ms");
+        // Timers may fire a hair early (2999.9 ms seen): the point is that the wait is in the duration, not the overhead.
+        Assert.True(duration >= 2950, $"the upstream took 3 s, the call {duration} ms");
         Assert.InRange(overhead, 0, duration - 2900);
     }
 
