@@ -35,7 +35,7 @@ for r in rows:
           f"| {ratio} | {overhead} | {errors} | {r.get('rss_mb', '')} |")
 
 print("\nGateway against Portkey, and what the gateway persisted:\n")
-print("| scenario | conns | × Portkey | CPU µs per call | served (upstream calls) | events | during load /s | request log rows | projection lag s | lost |")
+print("| scenario | conns | × Portkey | CPU µs per call | served (upstream calls) | RequestCompleted | during load /s | request log rows | projection lag s | lost |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["target"] != "gateway":

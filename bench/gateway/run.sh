@@ -158,7 +158,9 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 peak_mb() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 proxied_calls() { sleep 0.5; [ -f "$WORK/nginx/logs/proxied.log" ] && wc -l < "$WORK/nginx/logs/proxied.log" || echo 0; }
-events() { sql "select count(*) from gateway.mt_events where type in ('request_completed','request_failed')"; }
+# Calls that reached the upstream end as RequestCompleted (a client that left is charged too, status 499); a call that
+# never reached it is a RequestFailed and is not an upstream call. So completed calls must equal the upstream's count.
+events() { sql "select count(*) from gateway.mt_events where type = 'request_completed'"; }
 request_log_rows() { sql "select count(*) from gateway.mt_doc_spendlog"; }
 # The async daemon has caught up when every projection's progress has reached the last event's sequence.
 projection_lag_s() {
