@@ -93,6 +93,9 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
     public static ApiError MissingField(string field, string what) => new(400, "invalid_request_error",
         $"Missing required parameter: '{field}' ({what}).", field, "400");
 
+    public static ApiError InvalidBody(string detail) => new(400, "invalid_request_error",
+        $"The request body could not be read: {detail}", null, "400");
+
     public static ApiError BodyTooLarge(long limitBytes) => new(413, "invalid_request_error",
         $"Request size is too large. Max size is {limitBytes / (1024d * 1024d):0.##} MB " +
         "(general_settings.max_request_size_mb).", null, "413");

@@ -87,7 +87,19 @@ public sealed partial class ProxyHandler(
         call.Caller = caller;
 
         // 2. Read the body
-        using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
+        RequestBody? read;
+        try
+        {
+            read = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The body ended before its Content-Length said (a client that hung up mid-upload): nothing to serve.
+            if (!context.RequestAborted.IsCancellationRequested)
+                await FailAsync(context, call, ApiError.InvalidBody(ex.Message));
+            return;
+        }
+        using var body = read;
         if (body is null)
         {
             await FailAsync(context, call, ApiError.BodyTooLarge(options.MaxRequestBytes));
