@@ -28,12 +28,16 @@ public sealed partial class EventWriter(
     long _persisted;
     long _batches;
     long _lost;
+    long _setAside;
 
     public long Persisted => Interlocked.Read(ref _persisted);
     public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Events given up on: still queued when the drain timed out at shutdown.</summary>
     public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Events the database refused (see <see cref="SetAside"/>): logged in full, not written.</summary>
+    public long SetAsideCount => Interlocked.Read(ref _setAside);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -66,7 +70,7 @@ public sealed partial class EventWriter(
     {
         var target = queue.Enqueued;
         var deadline = DateTime.UtcNow + timeout;
-        while (Persisted + Lost < target)
+        while (Persisted + Lost + SetAsideCount < target)
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"The event writer persisted {Persisted} of {target} events within {timeout}.");
@@ -107,21 +111,25 @@ public sealed partial class EventWriter(
         {
             try
             {
-                // Every event here starts a stream of its own (a call, a cooldown, a health change) and none has an
-                // inline projection, so COPY may take them: about twice the events per second of batched appends,
-                // which is what lets persistence keep up with the proxy under load (bench/gateway).
-                var streams = new List<StreamAction>(batch.Count);
-                foreach (var item in batch)
-                {
-                    var e = events.BuildEvent(item.Event);
-                    e.SetHeader(GatewayNode.Header, nodeId);
-                    streams.Add(StreamAction.Start(events, item.StreamId, e));
-                }
-                await store.BulkInsertEventsAsync(streams, streams.Count, _abandon.Token);
+                await AppendAsync(batch);
                 Interlocked.Add(ref _persisted, batch.Count);
                 Interlocked.Increment(ref _batches);
                 if (attempt > 1)
                     LogRecovered(logger, batch.Count, attempt);
+                return;
+            }
+            catch (Exception ex) when (RefusedByTheDatabase(ex))
+            {
+                // The database is up and refuses something in this batch: waiting will not change its mind, and the
+                // events behind it must not wait for ever. Halve until the refused event stands alone; set it aside.
+                if (batch.Count == 1)
+                {
+                    SetAside(batch[0], ex);
+                    return;
+                }
+                var half = batch.Count / 2;
+                await AppendWithRetryAsync(batch[..half]);
+                await AppendWithRetryAsync(batch[half..]);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_abandon.IsCancellationRequested)
@@ -133,6 +141,49 @@ public sealed partial class EventWriter(
             }
         }
     }
+
+    /// <summary>
+    /// Every event here starts a stream of its own (a call, a cooldown, a health change) and none has an inline
+    /// projection, so COPY may take them: about twice the events per second of batched appends, which is what lets
+    /// persistence keep up with the proxy under load (bench/gateway).
+    /// </summary>
+    Task AppendAsync(List<PendingEvent> batch)
+    {
+        var streams = new List<StreamAction>(batch.Count);
+        foreach (var item in batch)
+        {
+            var e = events.BuildEvent(item.Event);
+            e.SetHeader(GatewayNode.Header, nodeId);
+            streams.Add(StreamAction.Start(events, item.StreamId, e));
+        }
+        return store.BulkInsertEventsAsync(streams, streams.Count, _abandon.Token);
+    }
+
+    /// <summary>
+    /// A data exception (class 22: a value PostgreSQL cannot store) or an integrity violation (class 23: e.g. the
+    /// stream already exists because an earlier attempt committed before its answer was lost). Connection failures,
+    /// timeouts and a database shutting down are none of these: those batches are held and retried.
+    /// </summary>
+    static bool RefusedByTheDatabase(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is Npgsql.PostgresException { SqlState: [ '2', '2' or '3', ..] })
+                return true;
+        return false;
+    }
+
+    /// <summary>
+    /// An event the database refuses is written to the log in full (events hold key hashes, never keys), counted,
+    /// and left out, so an operator can still account for it; a duplicate of a stream that exists was already written.
+    /// </summary>
+    void SetAside(PendingEvent pending, Exception ex)
+    {
+        Interlocked.Increment(ref _setAside);
+        LogSetAside(logger, ex, pending.Event.GetType().Name, pending.StreamId, System.Text.Json.JsonSerializer.Serialize(pending.Event, pending.Event.GetType()));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a {EventType} event (stream {StreamId}); it is set aside and not written: {Event}")]
+    static partial void LogSetAside(ILogger logger, Exception exception, string eventType, Guid streamId, string @event);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: writing {Pending} queued events before exit.")]
     static partial void LogDraining(ILogger logger, int pending);
