@@ -77,7 +77,15 @@ public sealed partial class BudgetSeeder(
             return loading;
         var seed = new BudgetSeed(BudgetScope.ForCustomer(customerId), null,
             new SpendFilter(null, null, null, customerId, null, DateTimeOffset.UnixEpoch));
-        return _unlistedCustomers.GetOrAdd(customerId, _ => SeedQuietlyAsync([seed]));
+        return _unlistedCustomers.GetOrAdd(customerId, _ => SeedUnlistedAsync(customerId, seed));
+    }
+
+    /// <summary>A seed that failed (the database busy or away) is forgotten, so the end user's next call tries again.</summary>
+    async Task SeedUnlistedAsync(string customerId, BudgetSeed seed)
+    {
+        await Task.Yield(); // so GetOrAdd has stored this task before a failure removes it
+        if (!await SeedQuietlyAsync([seed]))
+            _unlistedCustomers.TryRemove(customerId, out _);
     }
 
     public IEnumerable<BudgetSeed> ForProxy(DateTimeOffset now)
@@ -134,15 +142,17 @@ public sealed partial class BudgetSeeder(
             _ = Task.Run(() => SeedQuietlyAsync(seeds));
     }
 
-    async Task SeedQuietlyAsync(List<BudgetSeed> seeds)
+    async Task<bool> SeedQuietlyAsync(List<BudgetSeed> seeds)
     {
         try
         {
             await SeedAsync(seeds, CancellationToken.None);
+            return true;
         }
         catch (Exception ex)
         {
             LogSeedFailed(logger, seeds[0].Scope.ToString(), ex);
+            return false;
         }
     }
 
