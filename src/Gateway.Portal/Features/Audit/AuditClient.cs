@@ -24,7 +24,7 @@ public sealed class AuditClient(IDocumentStore store, CostAudit audit, UploadedP
     {
         ArgumentNullException.ThrowIfNull(request);
         var (from, to) = request.To < request.From ? (request.To, request.From) : (request.From, request.To);
-        var teamId = Text(request.TeamId);
+        var teamId = FormText.OrNone(request.TeamId);
         var query = new AuditQuery(from, to) { TeamId = teamId };
         await using (var session = store.QuerySession())
         {
@@ -38,7 +38,7 @@ public sealed class AuditClient(IDocumentStore store, CostAudit audit, UploadedP
                 return PortalResult<AuditReport>.Refused(RejectionKind.Invalid, $"Audit at most {MaxDays} days at a time.", "to");
             if (teamId is not null && !await AuditScopes.TeamKnownAsync(session, teamId, ct))
                 return PortalResult<AuditReport>.Refused(RejectionKind.NotFound, $"No team '{teamId}': no such team_id on file and no call recorded under it.", "team_id");
-            if (Text(request.Key) is { } key)
+            if (FormText.OrNone(request.Key) is { } key)
             {
                 // A team lead's audit keeps the team filter, so another team's key shows none of that team's calls.
                 var hashes = await AuditScopes.KeyHashesAsync(session, key, ct);
@@ -100,7 +100,7 @@ public sealed class AuditClient(IDocumentStore store, CostAudit audit, UploadedP
         await using var session = store.QuerySession();
         if (await PortalRights.NowAsync(session, who, ct) is not { } now)
             return PortalResult<SpendAt>.Forbidden(PortalRights.NoLongerAllowed);
-        if (Text(owner) is not { } id)
+        if (FormText.OrNone(owner) is not { } id)
             return PortalResult<SpendAt>.Refused(RejectionKind.Invalid, "Name the key (its alias or hash), team or customer to look up.", "owner");
 
         SpendOwner whose;
@@ -148,5 +148,4 @@ public sealed class AuditClient(IDocumentStore store, CostAudit audit, UploadedP
     static string Describe(string keyOrAlias) =>
         keyOrAlias.StartsWith(KeyPlaintext.Prefix, StringComparison.Ordinal) ? KeyPlaintext.Name(keyOrAlias) : $"'{keyOrAlias}'";
 
-    static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -50,8 +50,8 @@ public sealed record AuditRequest(DateOnly From, DateOnly To)
             return (null, "prices must be recorded, current or sheet:VERSION.");
         return (new AuditRequest(from, to)
         {
-            TeamId = Text(query["team"]),
-            Key = Text(query["key"]),
+            TeamId = FormText.OrNone(query["team"]),
+            Key = FormText.OrNone(query["key"]),
             Prices = prices,
         }, null);
     }
@@ -61,5 +61,4 @@ public sealed record AuditRequest(DateOnly From, DateOnly To)
     static bool TryDay(string? text, out DateOnly day) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 
-    static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -30,7 +30,4 @@ public sealed class CustomerSettings
         RpmLimit = customer.RpmLimit,
         AllowedModelRegion = customer.AllowedModelRegion,
     };
-
-    /// <summary>Blank text is no value: a cleared field in a form is a cleared setting.</summary>
-    public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

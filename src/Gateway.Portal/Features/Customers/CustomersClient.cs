@@ -18,7 +18,7 @@ public sealed class CustomersClient(IDocumentStore store, TimeProvider time) : I
         if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
             return PortalResult<CustomerPage>.Forbidden(AdminsOnly);
         IQueryable<Customer> customers = session.Query<Customer>().Where(c => !c.Deleted);
-        if (CustomerSettings.Text(query.Search) is { } search)
+        if (FormText.OrNone(query.Search) is { } search)
         {
             customers = customers.Where(c =>
                 c.CustomerId.Contains(search, StringComparison.OrdinalIgnoreCase)
@@ -42,11 +42,11 @@ public sealed class CustomersClient(IDocumentStore store, TimeProvider time) : I
         await using var session = store.LightweightSession();
         if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
             return PortalResult<Customer>.Forbidden(AdminsOnly);
-        var customerId = CustomerSettings.Text(settings.CustomerId) ?? "";
+        var customerId = FormText.OrNone(settings.CustomerId) ?? "";
         var stream = StreamIds.Customer(customerId);
         var decision = CreateCustomer.Decide(
-            new CreateCustomer(customerId, CustomerSettings.Text(settings.Alias), false, settings.MaxBudget,
-                CustomerSettings.Text(settings.BudgetDuration), settings.TpmLimit, settings.RpmLimit, CustomerSettings.Text(settings.AllowedModelRegion)),
+            new CreateCustomer(customerId, FormText.OrNone(settings.Alias), false, settings.MaxBudget,
+                FormText.OrNone(settings.BudgetDuration), settings.TpmLimit, settings.RpmLimit, FormText.OrNone(settings.AllowedModelRegion)),
             customerId.Length == 0 ? null : await session.LoadAsync<Customer>(stream, ct), who.By, time.GetUtcNow());
         if (decision.Rejection is { } rejected)
             return PortalResult<Customer>.Refused(rejected);
@@ -59,12 +59,12 @@ public sealed class CustomersClient(IDocumentStore store, TimeProvider time) : I
         DecideAsync(who, customerId, customer => UpdateCustomer.Decide(
             // Every field the dialog shows is sent; the decision records only those that differ.
             new UpdateCustomer(customer.CustomerId,
-                Change.To(CustomerSettings.Text(settings.Alias)),
+                Change.To(FormText.OrNone(settings.Alias)),
                 Change.To(settings.MaxBudget),
-                Change.To(CustomerSettings.Text(settings.BudgetDuration)),
+                Change.To(FormText.OrNone(settings.BudgetDuration)),
                 Change.To(settings.TpmLimit),
                 Change.To(settings.RpmLimit),
-                Change.To(CustomerSettings.Text(settings.AllowedModelRegion))),
+                Change.To(FormText.OrNone(settings.AllowedModelRegion))),
             customer, who.By, time.GetUtcNow()), ct);
 
     public Task<PortalResult<Customer>> BlockAsync(SignedInUser who, string customerId, CancellationToken ct) =>

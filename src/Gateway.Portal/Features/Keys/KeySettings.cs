@@ -41,7 +41,4 @@ public sealed class KeySettings
         RpmLimit = key.RpmLimit,
         MaxParallelRequests = key.MaxParallelRequests,
     };
-
-    /// <summary>Blank text is no value: a cleared field in a form is a cleared setting.</summary>
-    public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -27,7 +27,7 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
             var teams = who.TeamIds.ToArray();
             keys = keys.Where(k => k.TeamId != null && teams.Contains(k.TeamId));
         }
-        if (KeySettings.Text(query.Search) is { } search)
+        if (FormText.OrNone(query.Search) is { } search)
         {
             keys = keys.Where(k =>
                 k.KeyAlias!.Contains(search, StringComparison.OrdinalIgnoreCase)
@@ -73,11 +73,11 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
         await using var session = store.LightweightSession();
         if (await PortalRights.NowAsync(session, who, ct) is not { } now)
             return PortalResult<IssuedKey>.Forbidden(PortalRights.NoLongerAllowed);
-        var teamId = KeySettings.Text(settings.TeamId);
+        var teamId = FormText.OrNone(settings.TeamId);
         if (KeyAccess.MayAssign(now, teamId) is { } refusal)
             return PortalResult<IssuedKey>.Refused(refusal);
 
-        var alias = KeySettings.Text(settings.Alias);
+        var alias = FormText.OrNone(settings.Alias);
         if (alias is not null && await session.Query<VirtualKey>().AnyAsync(k => k.KeyAlias == alias && !k.Revoked, ct))
             return PortalResult<IssuedKey>.Refused(RejectionKind.Conflict, $"Another key is already called '{alias}'.", "key_alias");
 
@@ -86,16 +86,16 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
         var decision = IssueKey.Decide(new IssueKey(id, KeyPlaintext.Hash(plaintext), KeyPlaintext.Name(plaintext), who.By)
         {
             KeyAlias = alias,
-            Duration = KeySettings.Text(settings.Duration),
+            Duration = FormText.OrNone(settings.Duration),
             Models = settings.ModelList,
             MaxBudget = settings.MaxBudget,
             SoftBudget = settings.SoftBudget,
-            BudgetDuration = KeySettings.Text(settings.BudgetDuration),
+            BudgetDuration = FormText.OrNone(settings.BudgetDuration),
             TpmLimit = settings.TpmLimit,
             RpmLimit = settings.RpmLimit,
             MaxParallelRequests = settings.MaxParallelRequests,
             TeamId = teamId,
-            UserId = KeySettings.Text(settings.UserId),
+            UserId = FormText.OrNone(settings.UserId),
         }, time.GetUtcNow());
         if (decision.Rejection is { } rejected)
             return PortalResult<IssuedKey>.Refused(rejected);
@@ -111,11 +111,11 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
         if (await PortalRights.NowAsync(session, who, ct) is not { } now)
             return PortalResult<KeyRow>.Forbidden(PortalRights.NoLongerAllowed);
         var key = await session.LoadAsync<VirtualKey>(keyId, ct);
-        var teamId = KeySettings.Text(settings.TeamId);
+        var teamId = FormText.OrNone(settings.TeamId);
         if ((KeyAccess.MayManage(now, key) ?? KeyAccess.MayAssign(now, teamId)) is { } refusal)
             return PortalResult<KeyRow>.Refused(refusal);
 
-        var alias = KeySettings.Text(settings.Alias);
+        var alias = FormText.OrNone(settings.Alias);
         if (alias is not null && alias != key!.KeyAlias
             && await session.Query<VirtualKey>().AnyAsync(k => k.KeyAlias == alias && !k.Revoked && k.Id != keyId, ct))
             return PortalResult<KeyRow>.Refused(RejectionKind.Conflict, $"Another key is already called '{alias}'.", "key_alias");
@@ -127,14 +127,14 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
             Models = Change.To<IReadOnlyList<string>?>(settings.ModelList),
             MaxBudget = Change.To(settings.MaxBudget),
             SoftBudget = Change.To(settings.SoftBudget),
-            BudgetDuration = Change.To(KeySettings.Text(settings.BudgetDuration)),
+            BudgetDuration = Change.To(FormText.OrNone(settings.BudgetDuration)),
             TpmLimit = Change.To(settings.TpmLimit),
             RpmLimit = Change.To(settings.RpmLimit),
             MaxParallelRequests = Change.To(settings.MaxParallelRequests),
             TeamId = Change.To(teamId),
-            UserId = Change.To(KeySettings.Text(settings.UserId)),
+            UserId = Change.To(FormText.OrNone(settings.UserId)),
         };
-        if (KeySettings.Text(settings.Duration) is { } duration)
+        if (FormText.OrNone(settings.Duration) is { } duration)
             command = command with { Duration = Change.To<string?>(duration) };
         return await CommitAsync(session, key!, UpdateKey.Decide(command, key, time.GetUtcNow()), ct);
     }

@@ -36,15 +36,15 @@ public sealed class LogsClient(IDocumentStore store) : ILogsClient
             var before = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             calls = calls.Where(l => l.StartTime < before);
         }
-        if (Text(query.Team) is { } team)
+        if (FormText.OrNone(query.Team) is { } team)
             calls = calls.Where(l => l.TeamId == team);
-        if (Text(query.Customer) is { } customer)
+        if (FormText.OrNone(query.Customer) is { } customer)
             calls = calls.Where(l => l.EndUser == customer);
-        if (Text(query.Model) is { } model)
+        if (FormText.OrNone(query.Model) is { } model)
             calls = calls.Where(l => l.ModelGroup == model);
         if (query.Status is SpendLog.Success or SpendLog.Failure)
             calls = calls.Where(l => l.Status == query.Status);
-        if (Text(query.Key) is { } key)
+        if (FormText.OrNone(query.Key) is { } key)
         {
             // Keys are few next to calls: find the matching keys' hashes (every hash each has had), then their calls.
             var keys = await session.Query<VirtualKey>()
@@ -97,8 +97,6 @@ public sealed class LogsClient(IDocumentStore store) : ILogsClient
             _ => throw new InvalidOperationException("unreachable"),
         });
     }
-
-    static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     static string KeyName(IReadOnlyDictionary<string, string> names, string hash) =>
         names.GetValueOrDefault(hash) ?? (hash.Length == 0 ? "(none)" : $"key {hash[..Math.Min(8, hash.Length)]}…");

@@ -25,8 +25,6 @@ public sealed class ModelSettings
 
     public const decimal Million = 1_000_000m;
 
-    public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     // The key must not reach a log through the form object either.
     public override string ToString() => $"ModelSettings {{ ModelName = {ModelName}, Model = {Model}, ApiBase = {ApiBase} }}";
 }

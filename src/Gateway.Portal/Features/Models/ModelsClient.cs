@@ -24,7 +24,7 @@ public sealed class ModelsClient(IDocumentStore store, IServedModels served, Cre
             return PortalResult<ModelPage>.Forbidden(PortalRights.NoLongerAllowed);
 
         IEnumerable<ModelRow> rows = served.Deployments();
-        if (ModelSettings.Text(query.Search) is { } search)
+        if (FormText.OrNone(query.Search) is { } search)
             rows = rows.Where(r => Matches(r.ModelGroup, search) || Matches(r.Provider, search) || Matches(r.UpstreamModel, search)
                 || Matches(r.ApiBase, search) || Matches(r.Id, search));
         var sorted = Sorted(rows, query.SortBy, query.Descending).ToList();
@@ -55,7 +55,7 @@ public sealed class ModelsClient(IDocumentStore store, IServedModels served, Cre
             return PortalResult<ModelRow>.Forbidden(AdminsOnly);
 
         var id = Guid.NewGuid().ToString();
-        var info = ModelSettings.Text(settings.Mode) is { } mode ? Map(("mode", mode)) : null;
+        var info = FormText.OrNone(settings.Mode) is { } mode ? Map(("mode", mode)) : null;
         var decision = AddDeployment.Decide(
             new AddDeployment(id, settings.ModelName.Trim(), seal.SealCredentials(Params(settings, patch: false), id), info),
             await session.LoadAsync<StoredDeployment>(StreamIds.Deployment(id), ct), served.Rules, who.By, time.GetUtcNow());
@@ -70,7 +70,7 @@ public sealed class ModelsClient(IDocumentStore store, IServedModels served, Cre
 
         // Every field the dialog shows is sent (empty ones removed); the decision records only what differs.
         var command = new UpdateDeployment(deploymentId, settings.ModelName.Trim(),
-            seal.SealCredentials(Params(settings, patch: true), deploymentId), Map(("mode", ModelSettings.Text(settings.Mode))));
+            seal.SealCredentials(Params(settings, patch: true), deploymentId), Map(("mode", FormText.OrNone(settings.Mode))));
         var decision = UpdateDeployment.Decide(command, await session.LoadAsync<StoredDeployment>(StreamIds.Deployment(deploymentId), ct),
             served.Rules, who.By, time.GetUtcNow());
         return await CommitAsync(session, deploymentId, decision, start: false, ct);
@@ -128,14 +128,14 @@ public sealed class ModelsClient(IDocumentStore store, IServedModels served, Cre
         var values = new List<(string, object?)>
         {
             ("model", settings.Model),
-            ("api_base", ModelSettings.Text(settings.ApiBase)),
-            ("api_version", ModelSettings.Text(settings.ApiVersion)),
+            ("api_base", FormText.OrNone(settings.ApiBase)),
+            ("api_version", FormText.OrNone(settings.ApiVersion)),
             ("rpm", settings.Rpm),
             ("tpm", settings.Tpm),
             ("input_cost_per_token", settings.InputCostPerMillion / ModelSettings.Million),
             ("output_cost_per_token", settings.OutputCostPerMillion / ModelSettings.Million),
         };
-        if (ModelSettings.Text(settings.ApiKey) is { } key)
+        if (FormText.OrNone(settings.ApiKey) is { } key)
             values.Add(("api_key", key));
         return Map([.. values.Where(v => patch || v.Item2 is not null)]);
     }

@@ -38,7 +38,4 @@ public sealed class TeamSettings
         RpmLimit = team.RpmLimit,
         MaxParallelRequests = team.MaxParallelRequests,
     };
-
-    /// <summary>Blank text is no value: a cleared field in a form is a cleared setting.</summary>
-    public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -30,7 +30,7 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
             var led = now.TeamIds.ToArray();
             teams = teams.Where(t => led.Contains(t.TeamId));
         }
-        if (TeamSettings.Text(query.Search) is { } search)
+        if (FormText.OrNone(query.Search) is { } search)
         {
             teams = teams.Where(t =>
                 t.TeamId.Contains(search, StringComparison.OrdinalIgnoreCase)
@@ -82,12 +82,12 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
             return PortalResult<Team>.Refused(refusal);
 
         // As /team/new: no id given, one is generated.
-        var teamId = TeamSettings.Text(settings.TeamId) ?? Guid.CreateVersion7().ToString();
-        var alias = TeamSettings.Text(settings.Alias);
+        var teamId = FormText.OrNone(settings.TeamId) ?? Guid.CreateVersion7().ToString();
+        var alias = FormText.OrNone(settings.Alias);
         var aliasTaken = alias is not null && await session.Query<Team>().AnyAsync(t => t.Alias == alias && !t.Deleted, ct);
         var decision = CreateTeam.Decide(
             new CreateTeam(teamId, alias, settings.ModelList, settings.MaxBudget, settings.SoftBudget,
-                TeamSettings.Text(settings.BudgetDuration), settings.TpmLimit, settings.RpmLimit, settings.MaxParallelRequests),
+                FormText.OrNone(settings.BudgetDuration), settings.TpmLimit, settings.RpmLimit, settings.MaxParallelRequests),
             await LoadAsync(session, teamId, ct), aliasTaken, who.By, time.GetUtcNow());
         if (decision.Rejection is { } rejected)
             return PortalResult<Team>.Refused(rejected);
@@ -99,7 +99,7 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
 
     public async Task<PortalResult<Team>> UpdateAsync(SignedInUser who, string teamId, TeamSettings settings, CancellationToken ct)
     {
-        var alias = TeamSettings.Text(settings.Alias);
+        var alias = FormText.OrNone(settings.Alias);
         return await DecideAsync(who, teamId, adminOnly: true, async (session, _, team) =>
         {
             var aliasTaken = alias is not null && alias != team.Alias
@@ -110,7 +110,7 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
                 Change.To(settings.ModelList),
                 Change.To(settings.MaxBudget),
                 Change.To(settings.SoftBudget),
-                Change.To(TeamSettings.Text(settings.BudgetDuration)),
+                Change.To(FormText.OrNone(settings.BudgetDuration)),
                 Change.To(settings.TpmLimit),
                 Change.To(settings.RpmLimit),
                 Change.To(settings.MaxParallelRequests));
