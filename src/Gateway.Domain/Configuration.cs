@@ -18,9 +18,6 @@ public static class Configuration
 {
     public const string SchemaName = "gateway";
 
-    /// <summary>The async projection that builds every spend read model (key, team, user, customer, model, day, log).</summary>
-    public const string SpendProjections = "Spend";
-
     public static StoreOptions ConfigureGateway(this StoreOptions options)
     {
         options.DatabaseSchemaName = SchemaName;
@@ -88,18 +85,13 @@ public static class Configuration
     {
         options.Events.AddEventType<RequestCompleted>();
         options.Events.AddEventType<RequestFailed>();
-        // One composite: the daemon fetches and deserialises each page of calls once for all seven read models,
-        // instead of once per projection (seven reads of every event). Rebuilt together: `projections rebuild -p Spend`.
-        options.Projections.CompositeProjectionFor(SpendProjections, spend =>
-        {
-            spend.Add<KeySpendProjection>();
-            spend.Add<TeamSpendProjection>();
-            spend.Add<UserSpendProjection>();
-            spend.Add<CustomerSpendProjection>();
-            spend.Add<ModelSpendProjection>();
-            spend.Add<DailySpendProjection>();
-            spend.Add<SpendLogProjection>();
-        });
+        options.Projections.Add<KeySpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<TeamSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<UserSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<CustomerSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<ModelSpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<DailySpendProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<SpendLogProjection>(ProjectionLifecycle.Async);
 
         // Their columns and indexes: SpendLog.ConfigureMarten and DailySpend.ConfigureMarten (composite indexes need the mapping).
     }
