@@ -33,10 +33,9 @@ internal sealed class RoutedStream(
     async ValueTask<bool> NextAsync()
     {
         deadline.CancelAfter(idleTimeout);
-        bool more;
         try
         {
-            more = await chunks.MoveNextAsync();
+            return await chunks.MoveNextAsync();
         }
         catch (UpstreamStreamException ex) when (!TimedOut)
         {
@@ -45,22 +44,13 @@ internal sealed class RoutedStream(
         }
         catch (Exception ex) when ((ex is OperationCanceledException or UpstreamStreamException) && TimedOut)
         {
-            throw Cut();
+            var timeout = ApiError.UpstreamTimeout(deployment.Id, idleTimeout.TotalSeconds);
+            router.RecordFailure(deployment, UpstreamErrorKind.Timeout, timeout);
+            throw new UpstreamStreamException(timeout with
+            {
+                Message = $"litellm.Timeout: deployment {deployment.Id} sent no chunk for {idleTimeout.TotalSeconds:0.###}s; the stream was cut.",
+            });
         }
-        // A read the deadline cancelled may end as a clean end of the body: that end is the cut, not the upstream's.
-        if (!more && TimedOut)
-            throw Cut();
-        return more;
-    }
-
-    UpstreamStreamException Cut()
-    {
-        var timeout = ApiError.UpstreamTimeout(deployment.Id, idleTimeout.TotalSeconds);
-        router.RecordFailure(deployment, UpstreamErrorKind.Timeout, timeout);
-        return new UpstreamStreamException(timeout with
-        {
-            Message = $"litellm.Timeout: deployment {deployment.Id} sent no chunk for {idleTimeout.TotalSeconds:0.###}s; the stream was cut.",
-        });
     }
 
     /// <summary>Our deadline fired, not the client's leaving (a provider may report the cut read as a broken stream).</summary>
