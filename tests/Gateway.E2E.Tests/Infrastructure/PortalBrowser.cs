@@ -57,6 +57,18 @@ public sealed class PortalBrowser : IAsyncDisposable
     /// </summary>
     public Task InteractiveAsync() => Page.Locator("[data-testid=dark-mode-toggle]:not([disabled])").WaitForAsync();
 
+    /// <summary>
+    /// Uploads a file the way a person does: clicks the page's upload button (enabled only by an interactive render)
+    /// and answers the file chooser it opens. Setting the hidden input's files directly races Blazor's InputFile,
+    /// which attaches its change listener after the first interactive render; a change before that is lost.
+    /// </summary>
+    public async Task UploadAsync(string buttonTestId, string path)
+    {
+        var button = Page.Locator($"[data-testid={buttonTestId}]:not([disabled])");
+        var chooser = await Page.RunAndWaitForFileChooserAsync(() => button.ClickAsync());
+        await chooser.SetFilesAsync(path);
+    }
+
     /// <summary>A MudBlazor text or number field by its data-testid (MudBlazor puts the attribute on the input itself).</summary>
     public ILocator Field(string testId) => Page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 

@@ -85,7 +85,7 @@ public sealed class AuditJourneyTests(PostgresFixture postgres, Chromium chromiu
         // The question: what did team finance spend, and what would it have cost under the contract's prices?
         await browser.Field("audit-team").FillAsync("finance");
         await browser.Field("audit-team").BlurAsync();
-        await page.Locator("input[type=file]").SetInputFilesAsync(sheetFile);
+        await browser.UploadAsync("audit-upload-button", sheetFile);
         await Expect(page.GetByTestId("audit-uploaded")).ToContainTextAsync("contract.json");
         await page.GetByTestId("audit-run").ClickAsync();
 
@@ -137,7 +137,7 @@ public sealed class AuditJourneyTests(PostgresFixture postgres, Chromium chromiu
 
         await using var browser = await PortalBrowser.OpenAsync(chromium, _gateway);
         await browser.SignInAsync("admin", PortalGateway.MasterKey, "/ui/audit");
-        await browser.Page.Locator("input[type=file]").SetInputFilesAsync(path);
+        await browser.UploadAsync("audit-upload-button", path);
 
         await Expect(browser.Page.GetByTestId("audit-upload-problem")).ToContainTextAsync("'notes.json' is not a price sheet");
         await Expect(browser.Page.GetByTestId("audit-uploaded")).ToHaveCountAsync(0);
