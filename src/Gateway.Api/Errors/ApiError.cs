@@ -126,8 +126,8 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         "(general_settings.max_response_size_mb).", null, "502");
 
     /// <summary>
-    /// PostgreSQL is unreachable and <c>general_settings.allow_requests_on_db_unavailable</c> is false. LiteLLM's type for it (<c>no_db_connection</c>); 503 with <c>retry-after</c>, so
-    /// OpenAI's SDKs retry by themselves.
+    /// PostgreSQL is unreachable and <c>general_settings.allow_requests_on_db_unavailable</c> is false. The type is
+    /// LiteLLM's for it (<c>ProxyErrorTypes.no_db_connection</c>); 503 with <c>retry-after</c>, which OpenAI's SDKs retry.
     /// </summary>
     public static ApiError DatabaseUnavailable() => new(503, "no_db_connection",
         "The gateway's database is unreachable, and calls are not served without it (general_settings.allow_requests_on_db_unavailable: false). " +
@@ -136,7 +136,10 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         RetryAfterSeconds = 2,
     };
 
-    /// <summary>A key this gateway has not seen yet, while its database is unreachable: it cannot be checked, so it is neither let in nor called wrong.</summary>
+    /// <summary>
+    /// A key this gateway has not seen yet, while its database is unreachable: it cannot be checked, so it is neither let
+    /// in nor called wrong (a 401 would be remembered and counted as a guess).
+    /// </summary>
     public static ApiError KeyUnverifiable() => new(503, "no_db_connection",
         "Authentication Error, the gateway's database is unreachable and this key is not yet known to this gateway, so it cannot be checked. " +
         "Try again in a few seconds.", "None", "503")

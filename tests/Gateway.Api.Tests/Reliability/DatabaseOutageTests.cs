@@ -46,7 +46,7 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, StoppableClust
         SeenCall? softCall = null;
         using var http = Client(host);
 
-        var traffic = new OutageTraffic(http, keys, clients: 4);
+        await using var traffic = new OutageTraffic(http, keys, clients: 4);
         await ServedAsync(traffic, DateTime.UtcNow, 20, "calls before the outage");
 
         // A clean shutdown (sessions ended), then a crash (no shutdown at all: recovery on start).
@@ -144,7 +144,7 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, StoppableClust
         var key = (await host.AdminPost("/key/generate", new { max_budget = 100 })).GetProperty("key").GetString()!;
         using var http = Client(host);
 
-        var traffic = new OutageTraffic(http, [key], clients: 2);
+        await using var traffic = new OutageTraffic(http, [key], clients: 2);
         await ServedAsync(traffic, DateTime.UtcNow, 10, "calls before the outage");
 
         await cluster.StopAsync("fast");

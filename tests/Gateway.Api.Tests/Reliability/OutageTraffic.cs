@@ -11,8 +11,9 @@ public sealed record SeenCall(string Key, bool Stream, int Status, Guid? Request
 /// <summary>
 /// Several clients calling chat completions in a loop, streamed and not, until stopped; every answer is kept. A call
 /// in flight when the traffic stops is finished, not cancelled (a cancelled call is a client that left, charged apart).
+/// Disposing stops it, so a test that fails half-way leaves no client calling.
 /// </summary>
-public sealed class OutageTraffic
+public sealed class OutageTraffic : IAsyncDisposable
 {
     const string Prompt = "Tell me about outages in exactly these words please";
 
@@ -38,6 +39,12 @@ public sealed class OutageTraffic
         await _stop.CancelAsync();
         await Task.WhenAll(_clients);
         return _calls.ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
     }
 
     async Task LoopAsync(HttpClient http, string key, int client)
