@@ -9,10 +9,10 @@ namespace Gateway.Api.Tests.Reliability;
 public sealed class CrashTests(PostgresFixture postgres)
 {
     /// <summary>
-    /// The bound asserted, far above what is measured (tens of milliseconds; docs/reliability.md), so a loaded CI box
+    /// The bound asserted, far above what is measured (under 100 ms; docs/reliability.md), so a loaded CI box
     /// passes while a writer that held events back for seconds — a timed batch, a stuck queue — fails.
     /// </summary>
-    static readonly TimeSpan LossWindowBound = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan LossWindowBound = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task kill_9_under_load_loses_only_calls_answered_within_the_last_batch_before_it()
