@@ -126,7 +126,12 @@ public static class GatewayHost
         builder.UseWolverine(wolverine =>
         {
             wolverine.ApplicationAssembly = typeof(GatewayHost).Assembly; // tests boot from another entry assembly
+            // Handlers are pre-generated in Internal/Generated (PreGeneratedHandlersTests keeps them current): compiling
+            // them with Roslyn on the first admin call cost about 180 MB of resident memory. Runtime compilation stays
+            // as the fallback for a handler missing there, and never writes source files into a deployment.
             wolverine.UseRuntimeCompilation();
+            wolverine.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Auto;
+            wolverine.CodeGeneration.SourceCodeWritingEnabled = false;
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
             // Two nodes noticing the same alert race to start its stream; the loser has nothing left to do.

@@ -17,8 +17,10 @@ namespace Gateway.Api.Proxy;
 
 /// <summary>
 /// The hot path: one OpenAI call through the gateway. It reads only memory; the facts it produces leave through
-/// the bounded <see cref="EventQueue"/>.
+/// the bounded <see cref="EventQueue"/>. Not a Wolverine message handler, whatever its name suggests to Wolverine's
+/// discovery (it would otherwise generate a handler for HttpContext "messages").
 /// </summary>
+[Wolverine.Attributes.WolverineIgnore]
 public sealed partial class ProxyHandler(
     Authenticator authenticator,
     DeploymentCatalog deployments,
