@@ -39,8 +39,12 @@ public static class GatewayHost
         var services = builder.Services;
 
         // Marten logs its whole schema script at Information; a start-up should read as a few lines.
-        foreach (var noisy in new[] { "Marten", "JasperFx", "Wolverine", "Npgsql", "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
+        foreach (var noisy in new[] { "Microsoft.AspNetCore", "Microsoft.AspNetCore.DataProtection" })
             builder.Logging.AddFilter(noisy, LogLevel.Warning);
+        // The same for the database libraries, whose retries also stay out of the log while PostgreSQL is down.
+        var outageLogs = new OutageLogFilter();
+        foreach (var library in OutageLogFilter.Libraries)
+            builder.Logging.AddFilter(library, outageLogs.Allows);
 
         services.AddSecretSafeLogging();
 
@@ -72,7 +76,8 @@ public static class GatewayHost
         services.AddSingleton(settings.FailedAuthLimit);
         services.AddSingleton<FailedAuthentications>();
         services.AddSingleton(sp => new Authenticator(masterKey, sp.GetRequiredService<KeyDirectory>(),
-            sp.GetRequiredService<Roster>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<FailedAuthentications>()));
+            sp.GetRequiredService<Roster>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<FailedAuthentications>(),
+            sp.GetRequiredService<DatabaseOutage>()));
         services.AddSingleton(new ProxyOptions(settings.MaxRequestBytes, settings.MaxResponseBytes, settings.MaxJsonDepth));
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton(sp => new ProviderCatalog(sp.GetRequiredService<UpstreamClients>(), settings.MaxResponseBytes, settings.Environment));
@@ -98,6 +103,8 @@ public static class GatewayHost
 
         services.AddSingleton(new EventQueueOptions());
         services.AddSingleton<EventQueue>();
+        services.AddSingleton(outageLogs);
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DatabaseOutage>(sp, settings.AllowRequestsOnDbUnavailable));
         services.AddSingleton<EventWriter>();
         services.AddSingleton(GatewayNode.New());
         services.AddSingleton<FeedSpend>();
@@ -172,13 +179,26 @@ public static class GatewayHost
         if (app.Services.GetRequiredService<GatewaySettings>().TrustedProxies is { Count: > 0 } proxies)
             app.UseForwardedHeaders(TrustedForwarding(proxies));
 
-        app.UseExceptionHandler(errors => errors.Run(context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad
-                ? new ApiError(bad.StatusCode, "invalid_request_error", $"Bad request: {bad.Message}", null, null)
-                : ApiError.Internal();
-            return ApiErrorWriter.WriteAsync(context, error);
-        }));
+            ExceptionHandler = context =>
+            {
+                var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                ApiError error;
+                if (exception is BadHttpRequestException bad)
+                    error = new ApiError(bad.StatusCode, "invalid_request_error", $"Bad request: {bad.Message}", null, null);
+                else if (exception is not null && DatabaseOutage.IsConnectionFailure(exception))
+                {
+                    // An admin command or read during an outage: a 503 to retry, and the outage said once, not per request.
+                    context.RequestServices.GetRequiredService<DatabaseOutage>().Unreachable(exception);
+                    error = ApiError.DatabaseUnreachable();
+                }
+                else
+                    error = ApiError.Internal();
+                return ApiErrorWriter.WriteAsync(context, error);
+            },
+            SuppressDiagnosticsCallback = context => DatabaseOutage.IsConnectionFailure(context.Exception),
+        });
 
         // Before routing, which would otherwise pick a 415 for a JSON endpoint hit with a form Content-Type.
         app.UseJsonBodiesOnAdminRoutes();

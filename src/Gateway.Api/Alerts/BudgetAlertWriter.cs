@@ -8,9 +8,11 @@ namespace Gateway.Api.Alerts;
 
 /// <summary>
 /// Takes alerts off the ledger's channel and records each through Wolverine (<see cref="RecordBudgetAlertHandler"/>),
-/// retrying while the database is unreachable, so the hot path never waits on an alert.
+/// retrying while the database is unreachable (for as long as it is: an alert noticed during an outage is recorded when
+/// the database returns), so the hot path never waits on an alert.
 /// </summary>
-public sealed partial class BudgetAlertWriter(BudgetAlerts alerts, IServiceScopeFactory scopes, TimeProvider time, ILogger<BudgetAlertWriter> logger)
+public sealed partial class BudgetAlertWriter(
+    BudgetAlerts alerts, IServiceScopeFactory scopes, Events.DatabaseOutage outage, TimeProvider time, ILogger<BudgetAlertWriter> logger)
     : BackgroundService
 {
     static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
@@ -36,6 +38,11 @@ public sealed partial class BudgetAlertWriter(BudgetAlerts alerts, IServiceScope
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(alert, ct);
                 return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && Events.DatabaseOutage.IsConnectionFailure(ex))
+            {
+                outage.Unreachable(ex);
+                await Task.Delay(Backoff[Math.Min(attempt, Backoff.Length - 1)], time, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && attempt < Backoff.Length)
             {

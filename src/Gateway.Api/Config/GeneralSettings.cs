@@ -28,6 +28,13 @@ public sealed record GeneralSettings
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
     /// <summary>
+    /// LiteLLM's <c>allow_requests_on_db_unavailable</c>: whether known keys keep being served while PostgreSQL is
+    /// unreachable. Unset here means true (fail open, as the gateway records every call once the database returns);
+    /// LiteLLM's own default is false.
+    /// </summary>
+    public bool? AllowRequestsOnDbUnavailable { get; init; }
+
+    /// <summary>
     /// Our own key <c>price_sheet</c>: a price file in LiteLLM's cost-map format. A relative path is
     /// resolved against the config file's folder by <see cref="ConfigFileLoader.Load"/>.
     /// </summary>
@@ -48,6 +55,7 @@ public sealed record GeneralSettings
         FailedAuthLimit = map.Int("failed_auth_limit"),
         FailedAuthWindowSeconds = map.Double("failed_auth_window_seconds"),
         TrustedProxies = map.TextList("trusted_proxies"),
+        AllowRequestsOnDbUnavailable = map.Bool("allow_requests_on_db_unavailable"),
         PriceSheet = map.Text("price_sheet"),
         Alerting = map.TextList("alerting"),
         Extra = map.Rest(),
@@ -59,6 +67,7 @@ public sealed record GeneralSettings
         builder.Append($"MasterKey = {(MasterKey is null ? "" : "<redacted>")}, DatabaseUrl = {(DatabaseUrl is null ? "" : "<redacted>")}, ");
         builder.Append($"MaxRequestSizeMb = {MaxRequestSizeMb}, MaxResponseSizeMb = {MaxResponseSizeMb}, MaxJsonDepth = {MaxJsonDepth}, PriceSheet = {PriceSheet}, ");
         builder.Append($"FailedAuthLimit = {FailedAuthLimit}, FailedAuthWindowSeconds = {FailedAuthWindowSeconds}, TrustedProxies = [{string.Join(", ", TrustedProxies)}], ");
+        builder.Append($"AllowRequestsOnDbUnavailable = {AllowRequestsOnDbUnavailable}, ");
         builder.Append($"Extra keys = [{string.Join(", ", Extra.Keys)}]");
         return true;
     }

@@ -125,6 +125,35 @@ public sealed record ApiError(int Status, string Type, string Message, string? P
         $"{provider} returned more than {limitBytes / (1024d * 1024d):0.##} MB " +
         "(general_settings.max_response_size_mb).", null, "502");
 
+    /// <summary>
+    /// PostgreSQL is unreachable and <c>general_settings.allow_requests_on_db_unavailable</c> is false. The type is
+    /// LiteLLM's for it (<c>ProxyErrorTypes.no_db_connection</c>); 503 with <c>retry-after</c>, which OpenAI's SDKs retry.
+    /// </summary>
+    public static ApiError DatabaseUnavailable() => new(503, "no_db_connection",
+        "The gateway's database is unreachable, and calls are not served without it (general_settings.allow_requests_on_db_unavailable: false). " +
+        "Try again in a few seconds.", "None", "503")
+    {
+        RetryAfterSeconds = 2,
+    };
+
+    /// <summary>
+    /// A key this gateway has not seen yet, while its database is unreachable: it cannot be checked, so it is neither let
+    /// in nor called wrong (a 401 would be remembered and counted as a guess).
+    /// </summary>
+    public static ApiError KeyUnverifiable() => new(503, "no_db_connection",
+        "Authentication Error, the gateway's database is unreachable and this key is not yet known to this gateway, so it cannot be checked. " +
+        "Try again in a few seconds.", "None", "503")
+    {
+        RetryAfterSeconds = 2,
+    };
+
+    /// <summary>An admin command or read that needs the database while it is unreachable.</summary>
+    public static ApiError DatabaseUnreachable() => new(503, "no_db_connection",
+        "The gateway's database is unreachable; this request needs it. Try again in a few seconds.", "None", "503")
+    {
+        RetryAfterSeconds = 2,
+    };
+
     public static ApiError Internal() => new(500, "internal_server_error",
         "The gateway failed to handle this request. It has been logged with its request id.", null, "500");
 

@@ -13,16 +13,18 @@ namespace Gateway.Api.Events;
 /// admin commands there, and the calls they served (charged here too, so budgets hold across nodes). Polls by sequence number.
 /// A transaction that took a number but has not committed yet leaves a gap; the feed waits for it a little
 /// (<see cref="GapPatience"/>) before it takes the gap as a rolled-back transaction and moves past it.
+/// Polling is also how this node notices PostgreSQL going away and coming back (<see cref="DatabaseOutage"/>).
 /// </summary>
 public sealed partial class EventFeed(
     IDocumentStore store, AccessRefresh access, FeedSpend spend, FeedPosition position, GatewayNode node, StoredDeployments deployments,
-    ILogger<EventFeed> logger) : BackgroundService
+    DatabaseOutage outage, ILogger<EventFeed> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(3);
     const int BatchSize = 500;
 
     long? _gapAt;
+    long _failedPolls;
     DateTime _gapSeenAt;
 
     /// <summary>Starts from the store's end: what came before is in the snapshots and rollups loaded at start-up.</summary>
@@ -47,10 +49,18 @@ public sealed partial class EventFeed(
                     {
                         // A full batch: more is waiting, read on without pausing.
                     }
+                    outage.Reachable();
+                    _failedPolls = 0;
+                }
+                catch (Exception ex) when (DatabaseOutage.IsConnectionFailure(ex) && !stoppingToken.IsCancellationRequested)
+                {
+                    outage.Unreachable(ex); // said once, when the outage starts
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogPollFailed(logger, ex);
+                    // Four polls a second: say the first failure of a run, then one a minute.
+                    if (_failedPolls++ % 240 == 0)
+                        LogPollFailed(logger, ex, _failedPolls);
                 }
             }
         }
@@ -126,8 +136,8 @@ public sealed partial class EventFeed(
     bool FromThisNode(IEvent e) =>
         e.Headers is { } headers && headers.TryGetValue(GatewayNode.Header, out var value) && value?.ToString() == node.Id.ToString();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the event feed failed; retrying")]
-    static partial void LogPollFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the event feed failed ({Failures} times in a row); retrying")]
+    static partial void LogPollFailed(ILogger logger, Exception exception, long failures);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Events {From}..{To} never committed (rolled back); moving past them")]
     static partial void LogGapSkipped(ILogger logger, long from, long to);

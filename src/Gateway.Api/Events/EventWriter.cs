@@ -9,7 +9,9 @@ namespace Gateway.Api.Events;
 /// <summary>
 /// The single writer that appends queued events to Marten in batches: one COPY (one transaction) per batch,
 /// each event on its own stream. A failed batch is held and retried with backoff (the database may be restarting);
-/// on graceful stop the queue is drained before the host exits.
+/// on graceful stop the queue is drained before the host exits. While PostgreSQL is unreachable the writer holds one
+/// batch and the queue holds the rest (at most <see cref="EventQueue.Capacity"/>); it tells <see cref="DatabaseOutage"/>
+/// when an append fails for want of a connection and when one succeeds again, and logs nothing per attempt itself.
 /// </summary>
 public sealed partial class EventWriter(
     EventQueue queue,
@@ -17,6 +19,7 @@ public sealed partial class EventWriter(
     IDocumentStore store,
     IHostApplicationLifetime lifetime,
     GatewayNode node,
+    DatabaseOutage outage,
     ILogger<EventWriter> logger) : IHostedService
 {
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
@@ -114,6 +117,7 @@ public sealed partial class EventWriter(
                 await AppendAsync(batch);
                 Interlocked.Add(ref _persisted, batch.Count);
                 Interlocked.Increment(ref _batches);
+                outage.Reachable();
                 if (attempt > 1)
                     LogRecovered(logger, batch.Count, attempt);
                 return;
@@ -134,7 +138,10 @@ public sealed partial class EventWriter(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_abandon.IsCancellationRequested)
             {
-                if (attempt == 1 || attempt % 20 == 0)
+                // An outage is logged once, when it starts; anything else is logged here, now and then.
+                if (DatabaseOutage.IsConnectionFailure(ex))
+                    outage.Unreachable(ex);
+                else if (attempt == 1 || attempt % 20 == 0)
                     LogAppendFailed(logger, ex, batch.Count, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, _abandon.Token);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));

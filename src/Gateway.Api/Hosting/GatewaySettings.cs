@@ -40,6 +40,12 @@ public sealed record GatewaySettings(
     /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>trusted_proxies</c>, <c>GATEWAY_TRUSTED_PROXIES</c>); none by default.</summary>
     public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
+    /// <summary>
+    /// Serve known keys while PostgreSQL is unreachable (<c>allow_requests_on_db_unavailable</c>,
+    /// <c>GATEWAY_ALLOW_REQUESTS_ON_DB_UNAVAILABLE</c>): true unless set to false; LiteLLM defaults to false.
+    /// </summary>
+    public bool AllowRequestsOnDbUnavailable { get; init; } = true;
+
     public static readonly IReadOnlyList<TimeSpan> DefaultWebhookRetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
@@ -79,6 +85,8 @@ public sealed record GatewaySettings(
             FailedAuthLimit = FailedAuth(general, environment, configPath),
             TrustedProxies = Proxies(general.TrustedProxies.Count > 0 ? general.TrustedProxies
                 : (environment("GATEWAY_TRUSTED_PROXIES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), configPath),
+            AllowRequestsOnDbUnavailable = general.AllowRequestsOnDbUnavailable
+                ?? Flag(environment("GATEWAY_ALLOW_REQUESTS_ON_DB_UNAVAILABLE"), "GATEWAY_ALLOW_REQUESTS_ON_DB_UNAVAILABLE") ?? true,
         };
     }
 
@@ -106,6 +114,11 @@ public sealed record GatewaySettings(
             attempts ?? FailedAttemptLimit.Default.Attempts,
             seconds is { } s ? TimeSpan.FromSeconds(s) : FailedAttemptLimit.Default.Window);
     }
+
+    static bool? Flag(string? text, string name) =>
+        text is null ? null
+        : ConfigScalar.TryParseBool(text, out var value) ? value
+        : throw new ConfigException("environment", name, null, $"expected true or false, got '{text}'.");
 
     static int? WholeNumber(string? text, string name, string? configPath) =>
         text is null ? null

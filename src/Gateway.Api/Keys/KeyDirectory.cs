@@ -38,6 +38,10 @@ public sealed class KeyDirectory(IDocumentStore store, BudgetSeeder seeder, Time
         return new ValueTask<VirtualKey?>(LookUpOnceAsync(keyHash));
     }
 
+    /// <summary>Whether this hash has an answer in memory (a key, or a "no such key" still believed): no lookup needed.</summary>
+    public bool Remembers(string keyHash) =>
+        _byHash.TryGetValue(keyHash, out var entry) && (entry.ForgetAt is not { } forget || time.GetUtcNow() < forget);
+
     /// <summary>Records a key's new state (issued, changed, regenerated or revoked on this node, or seen in the stream).</summary>
     public void Apply(VirtualKey key)
     {

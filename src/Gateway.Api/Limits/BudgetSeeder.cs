@@ -18,7 +18,8 @@ public readonly record struct BudgetSeed(BudgetScope Scope, BudgetWindow? Window
 /// store (<see cref="SpendSince"/>, exact even while the rollups lag), off the hot path.
 /// </summary>
 public sealed partial class BudgetSeeder(
-    IDocumentStore store, BudgetLedger ledger, ProxyBudget proxy, Events.FeedPosition feed, TimeProvider time, ILogger<BudgetSeeder> logger)
+    IDocumentStore store, BudgetLedger ledger, ProxyBudget proxy, Events.FeedPosition feed, Events.DatabaseOutage outage, TimeProvider time,
+    ILogger<BudgetSeeder> logger)
 {
     static DateTimeOffset Since(BudgetWindow? window) => window?.Start ?? DateTimeOffset.UnixEpoch;
 
@@ -67,11 +68,12 @@ public sealed partial class BudgetSeeder(
     /// <summary>
     /// An end user known only from the requests naming them, under <c>max_end_user_budget</c> (a lifetime budget): the
     /// first call naming them on this node waits once for their spend so far (as an unknown key is looked up once);
-    /// later calls find it done. Nothing to do without a default end-user budget.
+    /// later calls find it done. Nothing to do without a default end-user budget, nor while the database is down (the
+    /// end user's budget then counts from this node's calls; the first call after the outage seeds it).
     /// </summary>
     public Task EnsureUnlistedCustomerAsync(string customerId)
     {
-        if (proxy.DefaultCustomerBudget is null)
+        if (proxy.DefaultCustomerBudget is null || outage.IsOngoing)
             return Task.CompletedTask;
         if (_unlistedCustomers.TryGetValue(customerId, out var loading))
             return loading;

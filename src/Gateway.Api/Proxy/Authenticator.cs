@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Gateway.Api.Access;
 using Gateway.Api.Errors;
+using Gateway.Api.Events;
 using Gateway.Api.Keys;
+using Gateway.Domain.Keys;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Api.Proxy;
@@ -11,7 +13,9 @@ namespace Gateway.Api.Proxy;
 /// Finds the key on a request (the headers OpenAI, Azure, Anthropic and Google clients use) and checks it against
 /// the master key, then the virtual keys. Keys are compared as SHA-256 digests (the master key in constant time);
 /// the plaintext is never kept. A client that has sent too many wrong keys is refused first, before any lookup
-/// (<see cref="FailedAuthentications"/>).
+/// (<see cref="FailedAuthentications"/>). While PostgreSQL is known to be down (<see cref="DatabaseOutage"/>), a key
+/// not in memory cannot be checked and every call is refused when <c>allow_requests_on_db_unavailable</c> is false:
+/// both are 503s, never a "no such key" that would be remembered.
 /// </summary>
 public sealed class Authenticator
 {
@@ -21,10 +25,12 @@ public sealed class Authenticator
     readonly Roster _roster;
     readonly TimeProvider _time;
     readonly FailedAuthentications _failures;
+    readonly DatabaseOutage _outage;
 
-    public Authenticator(string masterKey, KeyDirectory keys, Roster roster, TimeProvider time, FailedAuthentications failures)
+    public Authenticator(string masterKey, KeyDirectory keys, Roster roster, TimeProvider time, FailedAuthentications failures, DatabaseOutage outage)
     {
         _failures = failures;
+        _outage = outage;
         _masterKeyHash = SHA256.HashData(Encoding.UTF8.GetBytes(masterKey));
         _master = new Caller(Convert.ToHexStringLower(_masterKeyHash), IsAdmin: true);
         _keys = keys;
@@ -44,6 +50,8 @@ public sealed class Authenticator
         var key = PresentedKey(request.Headers);
         if (string.IsNullOrEmpty(key))
             return (null, ApiError.NoKey());
+        if (_outage.RefusesCalls)
+            return (null, ApiError.DatabaseUnavailable());
 
         Span<byte> hash = stackalloc byte[32];
         var length = Encoding.UTF8.GetByteCount(key);
@@ -55,7 +63,9 @@ public sealed class Authenticator
             return (_master, null);
 
         var keyHash = Convert.ToHexStringLower(hash);
-        var virtualKey = await _keys.FindAsync(keyHash, ct);
+        var (virtualKey, unverifiable) = await FindAsync(keyHash, ct);
+        if (unverifiable)
+            return (null, ApiError.KeyUnverifiable());
         var now = _time.GetUtcNow();
         if (virtualKey is null || virtualKey.Revoked || !virtualKey.MatchesSecret(keyHash, now))
         {
@@ -72,6 +82,27 @@ public sealed class Authenticator
             return (null, ApiError.BlockedTeam(team.TeamId));
         var user = _roster.User(virtualKey.UserId);
         return (new Caller(keyHash, IsAdmin: user is { IsAdmin: true }, virtualKey, team, user), null);
+    }
+
+    /// <summary>
+    /// The key from memory, or looked up once; unverifiable (and nothing remembered) when a lookup is needed and the
+    /// database is known to be down or fails to answer for want of a connection.
+    /// </summary>
+    async ValueTask<(VirtualKey? Key, bool Unverifiable)> FindAsync(string keyHash, CancellationToken ct)
+    {
+        if (_keys.Remembers(keyHash))
+            return (await _keys.FindAsync(keyHash, ct), false);
+        if (_outage.IsOngoing)
+            return (null, true);
+        try
+        {
+            return (await _keys.FindAsync(keyHash, ct), false);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsConnectionFailure(ex) && !ct.IsCancellationRequested)
+        {
+            _outage.Unreachable(ex);
+            return (null, true);
+        }
     }
 
     /// <summary>

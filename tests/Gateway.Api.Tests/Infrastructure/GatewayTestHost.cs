@@ -25,7 +25,8 @@ public static class GatewayTestHost
         var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
         var values = new Dictionary<string, string?>
         {
-            ["DATABASE_URL"] = await postgres.CreateDatabaseAsync(),
+            // A test that brings its own database (another cluster, a second node) costs the shared cluster nothing.
+            ["DATABASE_URL"] = settings?.TryGetValue("DATABASE_URL", out var database) == true ? database : await postgres.CreateDatabaseAsync(),
             ["GATEWAY_MASTER_KEY"] = MasterKey,
             ["GATEWAY_HOME"] = home,
             ["GATEWAY_CONFIG"] = null,
