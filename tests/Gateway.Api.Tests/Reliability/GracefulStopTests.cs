@@ -1,4 +1,8 @@
+using Gateway.Api.Events;
 using Gateway.Api.Tests.Infrastructure;
+using Gateway.Domain.Spend;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Api.Tests.Reliability;
 
@@ -64,8 +68,8 @@ public sealed class GracefulStopTests(PostgresFixture postgres)
         await using var gateway = await GatewayProcess.StartAsync(postgres, database, PacedConfig(upstream), "sigterm-timeout",
             arguments: ["--shutdownTimeoutSeconds", "2"]);
 
-        var load = CallLoad.Start(gateway.Client, "paced", clients: 2);
-        await Until(() => upstream.Requests.Count == 2, "two calls at the upstream");
+        var load = CallLoad.Start(gateway.Client, "paced", clients: 6);
+        await Until(() => upstream.Requests.Count == 6, "six calls at the upstream");
         var terminatedAt = DateTime.UtcNow;
         gateway.Terminate();
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(40)));
@@ -75,15 +79,41 @@ public sealed class GracefulStopTests(PostgresFixture postgres)
         // Cut off when the 2 s were up, well before the upstream's 20 s answer.
         Assert.True(stoppedIn < TimeSpan.FromSeconds(15), $"stopping took {stoppedIn.TotalSeconds:F1} s");
         var cut = outcomes.Where(o => o.SentAt < terminatedAt).ToList();
-        Assert.Equal(2, cut.Count);
+        Assert.Equal(6, cut.Count);
         Assert.All(cut, call => Assert.False(call.Answered, $"answered despite the shutdown timeout: {call}"));
         Assert.All(cut, call => Assert.True(call.EndedAt - terminatedAt >= TimeSpan.FromSeconds(1.5), $"cut before the shutdown timeout: {call}"));
 
-        // Both are recorded as calls cut off (499) and charged for their prompt, as when a client leaves.
+        // Each is recorded as a call cut off (499) and charged for its prompt, as when a client leaves — after Kestrel has
+        // let go of it, which is why the event queue waits for calls in progress before it closes.
         var stored = await StoredCalls.CompletedAsync(database);
-        Assert.Equal(2, stored.Count);
+        Assert.True(stored.Count == 6, $"{stored.Count} of the 6 calls cut off are stored:\n{gateway.Output}");
         Assert.All(stored.Values, call => Assert.Equal(499, call.Status));
         Assert.All(stored.Values, call => Assert.True(call.Cost > 0m, $"not charged: {call}"));
+    }
+
+    [Fact]
+    public async Task on_stop_the_event_writer_waits_for_calls_in_progress_to_record_themselves_before_closing_its_queue()
+    {
+        // What Kestrel does at the shutdown timeout, slowed down: it lets go of a call it cut off, and the call records
+        // itself (status 499) only afterwards — here half a second later, after the writer was told to stop.
+        await using var host = await GatewayTestHost.StartAsync(postgres);
+        var queue = host.Services.GetRequiredService<EventQueue>();
+        var writer = host.Services.GetRequiredService<EventWriter>();
+        var callId = Guid.CreateVersion7();
+
+        var call = queue.StartRecording();
+        var stopping = writer.StopAsync(CancellationToken.None);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.False(stopping.IsCompleted, "the writer stopped while a call was still in progress");
+        Assert.True(queue.TryEnqueue(callId, new RequestFailed(callId, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, CallTypes.ChatCompletion,
+            "hash", null, null, null, "mock-gpt", null, null, 499, "client_closed_request", "cut off at shutdown", 1, false)));
+        call.Dispose();
+        await stopping;
+
+        Assert.Equal(0, queue.Dropped);
+        Assert.Equal(0, writer.Lost);
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Single(await session.Events.FetchStreamAsync(callId, token: TestContext.Current.CancellationToken));
     }
 
     static async Task Until(Func<bool> condition, string what)
