@@ -117,6 +117,9 @@ public static class GatewayHost
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 // Call events name the node that served them (see EventFeed).
                 options.Events.MetadataConfig.HeadersEnabled = true;
+                // A standby node tries for the projections' leadership locks this often (Marten's default is 5 s):
+                // when the leader dies, the spend rollups move to another node within a second or two (docs/multi-node.md).
+                options.Projections.LeadershipPollingTime = 1_000;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

@@ -24,6 +24,9 @@ public sealed partial class EventWriter(
 {
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a stop waits for calls Kestrel cut off to record themselves (they take milliseconds).</summary>
+    static readonly TimeSpan CallsTimeout = TimeSpan.FromSeconds(5);
+
     readonly CancellationTokenSource _abandon = new();
     readonly EventGraph events = ((DocumentStore)store).Events;
     readonly string nodeId = node.Id.ToString();
@@ -50,7 +53,7 @@ public sealed partial class EventWriter(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        queue.Complete();
+        await queue.CompleteAsync(CallsTimeout);
         if (_loop is null)
             return;
 

@@ -51,6 +51,8 @@ public sealed partial class ProxyHandler(
     /// <summary>The same call for a client of another API (Anthropic's /v1/messages): <paramref name="dialect"/> translates.</summary>
     public async Task HandleAsync(HttpContext context, OpenAIEndpoint endpoint, ClientDialect? dialect)
     {
+        // On a graceful stop the event queue stays open until every call in progress has recorded itself.
+        using var recording = events.StartRecording();
         var call = new CallRecord(Guid.CreateVersion7(), time.GetUtcNow(), Stopwatch.GetTimestamp(), endpoint) { Dialect = dialect };
         try
         {

@@ -18,18 +18,24 @@ namespace Gateway.Api.Tests.Infrastructure;
 /// SSE streams with <c>stream_options.include_usage</c> honoured as OpenAI does). The model name picks a behaviour:
 /// <c>rate-limited</c> (429 + retry-after), <c>broken</c> (500), <c>bad-request</c> (400 with a code),
 /// <c>no-usage</c> (omits usage), <c>slow</c> (answers after 3 s), <c>gated</c> (see <see cref="Gate"/>), <c>breaks-mid-stream</c> (drops the connection
-/// after two chunks). Every request it receives is kept for assertions.
+/// after two chunks), <c>paced</c> (takes <see cref="Pace"/>: before a JSON answer, spread between a stream's chunks). Every request it receives is kept for assertions.
 /// </summary>
 public sealed class FakeOpenAI : IAsyncDisposable
 {
     readonly WebApplication _app;
 
-    public sealed record Received(string Path, JsonObject Body, IReadOnlyDictionary<string, string> Headers);
+    public sealed record Received(string Path, JsonObject Body, IReadOnlyDictionary<string, string> Headers)
+    {
+        public DateTime At { get; init; } = DateTime.UtcNow;
+    }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
     /// <summary>Model <c>gated</c> streams its first chunk, then waits here before sending the rest.</summary>
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How long model <c>paced</c> takes to answer, so that calls are in flight for a while.</summary>
+    public TimeSpan Pace { get; set; } = TimeSpan.FromMilliseconds(200);
 
     FakeOpenAI(WebApplication app) => _app = app;
 
@@ -76,6 +82,9 @@ public sealed class FakeOpenAI : IAsyncDisposable
             case "slow":
                 await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted);
                 break;
+            case "paced" when !stream:
+                await Task.Delay(Pace, context.RequestAborted);
+                break;
         }
 
         const string content = "Hello from the fake upstream!";
@@ -121,6 +130,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
         {
             if (model == "gated" && i == 1)
                 await Gate.Task.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+            if (model == "paced")
+                await Task.Delay(Pace / pieces.Length, context.RequestAborted);
             if (model == "breaks-mid-stream" && i == 2)
             {
                 // Let the chunks already flushed leave the socket: Kestrel's abort discards unsent output.
