@@ -17,13 +17,15 @@ public sealed partial class EventWriter(
     IDocumentStore store,
     IHostApplicationLifetime lifetime,
     GatewayNode node,
-    ILogger<EventWriter> logger) : IHostedService
+    ILogger<EventWriter> logger,
+    IEnumerable<IBatchCharges> charges) : IHostedService
 {
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     readonly CancellationTokenSource _abandon = new();
     readonly EventGraph events = ((DocumentStore)store).Events;
     readonly string nodeId = node.Id.ToString();
+    readonly IBatchCharges[] _charges = [.. charges];
     Task? _loop;
     long _persisted;
     long _batches;
@@ -88,6 +90,8 @@ public sealed partial class EventWriter(
             {
                 while (batch.Count < options.MaxBatchSize && reader.TryRead(out var next))
                     batch.Add(next);
+                foreach (var charge in _charges)
+                    await charge.ChargeAsync(batch, _abandon.Token);
                 await AppendWithRetryAsync(batch);
                 batch.Clear();
             }

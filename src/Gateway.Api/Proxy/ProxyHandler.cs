@@ -69,7 +69,7 @@ public sealed partial class ProxyHandler(
         {
             budgets.Settle(held, cost);
             if (call.SharedBudgets is { } sharedBudgets)
-                shared.Settle(sharedBudgets, call.SharedHeld, cost);
+                shared.Settle(call.RequestId, sharedBudgets, call.SharedHeld, cost);
         }
         if (call.Lease is { IsEmpty: false } lease)
         {
@@ -265,7 +265,7 @@ public sealed partial class ProxyHandler(
             call.Reservation = null;
             return elsewhere;
         }
-        // Also when Redis was away (nothing held): the cost still reaches it, now or when it is back.
+        // Also when it was away (nothing held): the cost still reaches the shared count, now or when it is back.
         call.SharedBudgets = limits;
         call.SharedHeld = held.IsHeld ? amount : 0m;
         return null;

@@ -1,0 +1,474 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Gateway.Api.Events;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Postgresql.Tables;
+
+namespace Gateway.Api.Limits.Shared;
+
+/// <summary>
+/// Hard budgets shared by the gateways of one PostgreSQL when there is no Redis, without a database round trip per
+/// call: budget leases. Per budget and window (an account, named as in Redis), <c>budget_accounts</c> holds what was
+/// charged, and <c>budget_leases</c> per node the headroom that node may still use. A node grants itself more headroom
+/// in one transaction that locks the account and checks charged + every live lease + the new one against the maximum;
+/// then its calls hold and settle against its lease in memory, and it goes back to the database only when the lease
+/// runs low (in the background before it runs out; a call waits only when it is out). A grant is a share of what is
+/// left (half of it for a node alone, a third with one other node holding a lease, …), so leases shrink near the limit
+/// and a node that arrives later still finds headroom.
+/// <para>
+/// Spend reaches the account through the event writer: before it appends a batch, <see cref="ChargeAsync"/> adds the
+/// batch's costs to the accounts and takes them off this node's lease in one transaction, so charged + leases never
+/// shrinks below what the store records (if the append then fails, the account counts more, never less). A lease lives
+/// while its node renews it (every <see cref="Beat"/>, for <see cref="Lifetime"/>): a node that dies gives its headroom
+/// back within that, and a node that cannot renew stops using its lease before the others may take it. An idle lease
+/// is handed back. The database away: calls go on on the node's own ledger (fail open, logged once).
+/// </para>
+/// </summary>
+public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledger, GatewayNode node, TimeProvider time, ILogger<BudgetLeases> logger)
+    : IHostedService, IBatchCharges
+{
+    public const string AccountsTable = "budget_accounts";
+    public const string LeasesTable = "budget_leases";
+
+    /// <summary>How long a lease lives without renewal: a dead node's headroom returns within this.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>A lease is used only this long after its last renewal began, so it is never used after others may take it.</summary>
+    static readonly TimeSpan UsableFor = Lifetime - TimeSpan.FromSeconds(3);
+
+    static readonly TimeSpan Beat = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan AwayPause = TimeSpan.FromSeconds(1);
+
+    readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<Guid, Charge> _uncharged = new();
+    // Grants, charges and renewals change this node's rows and its leases in memory together, one at a time.
+    readonly SemaphoreSlim _database = new(1, 1);
+    readonly CancellationTokenSource _stopping = new();
+    readonly string _schema = store.Options.DatabaseSchemaName;
+    long _renewedAt;
+    long _awayUntil;
+    int _awayLogged;
+    Task? _loop;
+
+    public static IEnumerable<Table> Tables(string schema)
+    {
+        var accounts = new Table($"{schema}.{AccountsTable}");
+        accounts.AddColumn<string>("account").AsPrimaryKey();
+        accounts.AddColumn("spent", "numeric").NotNull();
+        accounts.AddColumn("created_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
+        yield return accounts;
+
+        var leases = new Table($"{schema}.{LeasesTable}");
+        leases.AddColumn<string>("account").AsPrimaryKey();
+        leases.AddColumn<Guid>("node").AsPrimaryKey();
+        leases.AddColumn("amount", "numeric").NotNull();
+        leases.AddColumn("expires_at", "timestamp with time zone").NotNull();
+        yield return leases;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="amount"/> on this node's lease of every hard budget, or on none. A lease too small is
+    /// topped up first (the call waits for that one transaction); refused when the budget has no headroom left for it.
+    /// </summary>
+    public async ValueTask<SharedReservation> ReserveAsync(IReadOnlyList<BudgetLimit> limits, decimal amount)
+    {
+        if (Away)
+            return SharedReservation.NotHeld;
+        for (var attempt = 0; ; attempt++)
+        {
+            var short_ = TryHold(limits, amount);
+            if (short_ is null)
+                return SharedReservation.Held;
+            // A burst may use up a fresh grant before this call gets to it: ask again, a few times.
+            if (attempt == 3)
+                return Refused(short_.Value);
+            var (limit, lease) = short_.Value;
+            if (await GrantAsync(limit, lease, amount) is not { } granted)
+                return SharedReservation.NotHeld;
+            if (!granted)
+                return Refused(short_.Value);
+        }
+    }
+
+    SharedReservation Refused((BudgetLimit Limit, Lease Lease) refusing)
+    {
+        var spent = refusing.Lease.Charged;
+        ledger.RefusedElsewhere(refusing.Limit, spent);
+        return new SharedReservation(false, new BudgetRefusal(refusing.Limit.Scope, spent, refusing.Limit.MaxBudget!.Value));
+    }
+
+    /// <summary>Holds on every lease, or gives back what it took and names the first that was short.</summary>
+    (BudgetLimit, Lease)? TryHold(IReadOnlyList<BudgetLimit> limits, decimal amount)
+    {
+        var usable = Stopwatch.GetElapsedTime(Interlocked.Read(ref _renewedAt)) < UsableFor;
+        var now = Stopwatch.GetTimestamp();
+        for (var i = 0; i < limits.Count; i++)
+        {
+            var limit = limits[i];
+            if (limit.MaxBudget is null)
+                continue;
+            var lease = _leases.GetOrAdd(RedisBudgets.Account(limit), static _ => new Lease());
+            lock (lease)
+            {
+                if (usable && lease.Used + amount <= lease.Leased)
+                {
+                    lease.Used += amount;
+                    lease.LastUse = now;
+                    if (lease.Leased - lease.Used < lease.LastGrant / 4)
+                        Refill(limit, lease);
+                    continue;
+                }
+            }
+            for (var j = 0; j < i; j++)
+            {
+                if (limits[j].MaxBudget is null)
+                    continue;
+                var taken = _leases[RedisBudgets.Account(limits[j])];
+                lock (taken)
+                    taken.Used -= amount;
+            }
+            return (limit, lease);
+        }
+        return null;
+    }
+
+    /// <summary>Tops a lease up in the background before calls run out of it.</summary>
+    void Refill(BudgetLimit limit, Lease lease)
+    {
+        if (lease.Refilling)
+            return;
+        lease.Refilling = true;
+        using (ExecutionContext.SuppressFlow())
+            _ = Task.Run(async () =>
+            {
+                try { await GrantAsync(limit, lease, 0m); }
+                finally { lock (lease) lease.Refilling = false; }
+            });
+    }
+
+    /// <summary>
+    /// Ends a call that held <paramref name="held"/> (zero: it held nothing here) and cost <paramref name="cost"/>: the
+    /// cost stays on the lease until the event writer charges it to the account.
+    /// </summary>
+    public void Settle(Guid requestId, IReadOnlyList<BudgetLimit> limits, decimal held, decimal cost)
+    {
+        var accounts = new string[limits.Count(l => l.MaxBudget is not null)];
+        var k = 0;
+        foreach (var limit in limits)
+        {
+            if (limit.MaxBudget is null)
+                continue;
+            var account = accounts[k++] = RedisBudgets.Account(limit);
+            if (held > 0m && _leases.TryGetValue(account, out var lease))
+                lock (lease)
+                    lease.Used += cost - held;
+        }
+        if (cost > 0m)
+            _uncharged[requestId] = new Charge(accounts, cost, held > 0m);
+    }
+
+    /// <summary>
+    /// The event writer is about to append <paramref name="batch"/>: charges its calls' costs to their accounts and takes
+    /// them off this node's leases, in one transaction, first. Charges that fail (the database away) wait for the next batch.
+    /// </summary>
+    public async Task ChargeAsync(IReadOnlyList<PendingEvent> batch, CancellationToken ct)
+    {
+        var charges = new List<KeyValuePair<Guid, Charge>>();
+        foreach (var item in batch)
+            if (_uncharged.TryRemove(item.StreamId, out var charge))
+                charges.Add(new(item.StreamId, charge));
+        if (!_leftovers.IsEmpty)
+            while (_leftovers.TryDequeue(out var leftover))
+                charges.Add(leftover);
+        if (charges.Count == 0)
+            return;
+
+        var spent = new Dictionary<string, (decimal All, decimal Leased)>(StringComparer.Ordinal);
+        foreach (var (_, charge) in charges)
+            foreach (var account in charge.Accounts)
+            {
+                var (all, leased) = spent.GetValueOrDefault(account);
+                spent[account] = (all + charge.Cost, leased + (charge.Leased ? charge.Cost : 0m));
+            }
+
+        await _database.WaitAsync(ct);
+        try
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var batchCommand = new NpgsqlBatch(connection);
+            var names = spent.Keys.ToArray();
+            batchCommand.BatchCommands.Add(Command(
+                $"update {_schema}.{AccountsTable} a set spent = a.spent + d.delta from unnest($1::text[], $2::numeric[]) as d(account, delta) where a.account = d.account",
+                names, names.Select(n => spent[n].All).ToArray()));
+            batchCommand.BatchCommands.Add(Command(
+                $"update {_schema}.{LeasesTable} l set amount = greatest(l.amount - d.delta, 0) from unnest($1::text[], $2::numeric[]) as d(account, delta) where l.account = d.account and l.node = $3",
+                names, names.Select(n => spent[n].Leased).ToArray(), node.Id));
+            await batchCommand.ExecuteNonQueryAsync(ct);
+            foreach (var (account, (_, leased)) in spent)
+                if (leased > 0m && _leases.TryGetValue(account, out var lease))
+                    lock (lease)
+                    {
+                        lease.Used = Math.Max(0m, lease.Used - leased);
+                        lease.Leased = Math.Max(0m, lease.Leased - leased);
+                        lease.Charged += leased;
+                    }
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            foreach (var charge in charges)
+                _leftovers.Enqueue(charge);
+            WentAway(ex);
+        }
+        finally
+        {
+            _database.Release();
+        }
+    }
+
+    readonly ConcurrentQueue<KeyValuePair<Guid, Charge>> _leftovers = new();
+
+    static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        return command;
+    }
+
+    /// <summary>
+    /// One transaction: creates the account if it is new (from this node's ledger, which holds what the store recorded),
+    /// drops expired leases, and grants this node a share of what the others leave, at least what the call is short.
+    /// Null when the database could not be reached.
+    /// </summary>
+    async Task<bool?> GrantAsync(BudgetLimit limit, Lease lease, decimal amount)
+    {
+        var account = RedisBudgets.Account(limit);
+        var max = limit.MaxBudget!.Value;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(GrantTimeout);
+        var ct = timeout.Token;
+        var renewing = Stopwatch.GetTimestamp();
+        try
+        {
+            await _database.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        try
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using (var create = new NpgsqlCommand($"insert into {_schema}.{AccountsTable} (account, spent) values ($1, $2) on conflict do nothing", connection, transaction))
+            {
+                create.Parameters.Add(new NpgsqlParameter { Value = account });
+                create.Parameters.Add(new NpgsqlParameter { Value = ledger.Spent(limit.Scope) });
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            decimal spent;
+            await using (var read = new NpgsqlCommand($"select spent from {_schema}.{AccountsTable} where account = $1 for update", connection, transaction))
+            {
+                read.Parameters.Add(new NpgsqlParameter { Value = account });
+                spent = (decimal)(await read.ExecuteScalarAsync(ct))!;
+            }
+            decimal others, mine;
+            long otherNodes;
+            await using (var expired = new NpgsqlCommand($"delete from {_schema}.{LeasesTable} where account = $1 and expires_at < now()", connection, transaction))
+            {
+                expired.Parameters.Add(new NpgsqlParameter { Value = account });
+                await expired.ExecuteNonQueryAsync(ct);
+            }
+            await using (var sum = new NpgsqlCommand(
+                $"""
+                select coalesce(sum(amount) filter (where node <> $2), 0), coalesce(sum(amount) filter (where node = $2), 0),
+                       count(*) filter (where node <> $2 and amount > 0)
+                from {_schema}.{LeasesTable} where account = $1
+                """, connection, transaction))
+            {
+                sum.Parameters.Add(new NpgsqlParameter { Value = account });
+                sum.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                await using var reader = await sum.ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                (others, mine, otherNodes) = (reader.GetDecimal(0), reader.GetDecimal(1), reader.GetInt64(2));
+            }
+
+            decimal used;
+            lock (lease)
+                used = lease.Used;
+            var headroom = Math.Max(0m, max - spent - others - mine);
+            var shortBy = Math.Max(0m, used + amount - mine);
+            // A share of what is left, never all of it: a node that arrives later must find some, and an idle lease
+            // takes a while to come back. At least what the call is short, when that much is left.
+            var extra = Math.Min(headroom, Math.Max(shortBy, headroom / (otherNodes + 2)));
+            await using (var grant = new NpgsqlCommand(
+                $"""
+                insert into {_schema}.{LeasesTable} (account, node, amount, expires_at) values ($1, $2, $3, now() + $4)
+                on conflict (account, node) do update set amount = excluded.amount, expires_at = excluded.expires_at
+                """, connection, transaction))
+            {
+                grant.Parameters.Add(new NpgsqlParameter { Value = account });
+                grant.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                grant.Parameters.Add(new NpgsqlParameter { Value = mine + extra });
+                grant.Parameters.Add(new NpgsqlParameter { Value = Lifetime, NpgsqlDbType = NpgsqlDbType.Interval });
+                await grant.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+
+            lock (lease)
+            {
+                lease.Leased = mine + extra;
+                lease.LastGrant = extra;
+                lease.Charged = spent;
+                lease.LastUse = Stopwatch.GetTimestamp();
+            }
+            Renewed(renewing);
+            return extra >= shortBy;
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            WentAway(ex);
+            return null;
+        }
+        finally
+        {
+            _database.Release();
+        }
+    }
+
+    /// <summary>Every lease of this node was renewed from <paramref name="started"/> on (the database's clock runs from then at the latest).</summary>
+    void Renewed(long started)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _renewedAt);
+            if (current >= started)
+                break;
+        }
+        while (Interlocked.CompareExchange(ref _renewedAt, started, current) != current);
+        if (Interlocked.Exchange(ref _awayLogged, 0) == 1)
+            LogBack(logger);
+    }
+
+    bool Away => Stopwatch.GetTimestamp() < Interlocked.Read(ref _awayUntil);
+
+    void WentAway(Exception ex)
+    {
+        Interlocked.Exchange(ref _awayUntil, Stopwatch.GetTimestamp() + (long)(AwayPause.TotalSeconds * Stopwatch.Frequency));
+        if (Interlocked.Exchange(ref _awayLogged, 1) == 0)
+            LogAway(logger, ex.GetType().Name, ex.Message);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RenewAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Gives this node's leases back, so the others need not wait for them to expire.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        try
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"delete from {_schema}.{LeasesTable} where node = $1", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            // They expire by themselves.
+        }
+    }
+
+    /// <summary>Renews this node's leases, and hands back the ones no call has used for a while.</summary>
+    async Task RenewAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Beat, time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (_leases.IsEmpty)
+                continue;
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await _database.WaitAsync(ct);
+                try
+                {
+                    var idle = new List<string>();
+                    foreach (var (account, lease) in _leases)
+                        lock (lease)
+                            if (lease.Used == 0m && lease.Leased > 0m && Stopwatch.GetElapsedTime(lease.LastUse) > IdleAfter)
+                            {
+                                idle.Add(account);
+                                lease.Leased = 0m;
+                                lease.LastGrant = 0m;
+                            }
+                    await using var connection = store.Storage.Database.CreateConnection();
+                    await connection.OpenAsync(ct);
+                    await using var batch = new NpgsqlBatch(connection);
+                    batch.BatchCommands.Add(Command($"delete from {_schema}.{LeasesTable} where node = $1 and account = any($2)", node.Id, idle.ToArray()));
+                    var renew = Command($"update {_schema}.{LeasesTable} set expires_at = now() + $2 where node = $1", node.Id, Lifetime);
+                    renew.Parameters[1].NpgsqlDbType = NpgsqlDbType.Interval;
+                    batch.BatchCommands.Add(renew);
+                    await batch.ExecuteNonQueryAsync(ct);
+                    Renewed(started);
+                }
+                finally
+                {
+                    _database.Release();
+                }
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                WentAway(ex);
+            }
+        }
+    }
+
+    /// <summary>This node's lease of one account, as it knows it; guarded by its own lock.</summary>
+    sealed class Lease
+    {
+        /// <summary>The headroom this node holds in the database.</summary>
+        public decimal Leased;
+
+        /// <summary>Held by calls in flight plus settled costs not yet charged.</summary>
+        public decimal Used;
+
+        public decimal LastGrant;
+
+        /// <summary>The account's charged spend when last read (for a refusal's message).</summary>
+        public decimal Charged;
+        public long LastUse;
+        public bool Refilling;
+    }
+
+    sealed record Charge(string[] Accounts, decimal Cost, bool Leased);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Budget leases cannot reach the database ({Error}: {Message}); until they can, hard budgets count this node's calls (and what it hears of the others') only")]
+    static partial void LogAway(ILogger logger, string error, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Budget leases reach the database again; hard budgets are shared across the gateways again")]
+    static partial void LogBack(ILogger logger);
+}
