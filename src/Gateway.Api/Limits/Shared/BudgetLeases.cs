@@ -41,9 +41,12 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     static readonly TimeSpan UsableFor = Lifetime - TimeSpan.FromSeconds(3);
 
     static readonly TimeSpan Beat = TimeSpan.FromSeconds(2);
+
+    /// <summary>A budget with room for fewer calls than this (of the largest this node has held) is near its limit.</summary>
+    const int TightCalls = 8;
     static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(5);
     static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(2);
-    static readonly TimeSpan AwayPause = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan AwayPause = TimeSpan.FromSeconds(5);
 
     readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<Guid, Charge> _uncharged = new();
@@ -86,7 +89,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             if (short_ is null)
                 return SharedReservation.Held;
             // A burst may use up a fresh grant before this call gets to it: ask again, a few times.
-            if (attempt == 3)
+            if (attempt == 5)
                 return Refused(short_.Value);
             var (limit, lease) = short_.Value;
             if (await GrantAsync(limit, lease, amount) is not { } granted)
@@ -116,11 +119,12 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             var lease = _leases.GetOrAdd(RedisBudgets.Account(limit), static _ => new Lease());
             lock (lease)
             {
+                lease.LargestCall = Math.Max(lease.LargestCall, amount);
                 if (usable && lease.Used + amount <= lease.Leased)
                 {
                     lease.Used += amount;
                     lease.LastUse = now;
-                    if (lease.Leased - lease.Used < lease.LastGrant / 4)
+                    if (!lease.Tight && lease.Leased - lease.Used < lease.LastGrant / 4)
                         Refill(limit, lease);
                     continue;
                 }
@@ -166,11 +170,67 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                 continue;
             var account = accounts[k++] = RedisBudgets.Account(limit);
             if (held > 0m && _leases.TryGetValue(account, out var lease))
+            {
+                bool handBack;
                 lock (lease)
+                {
                     lease.Used += cost - held;
+                    handBack = lease.Tight && lease.Leased > lease.Used && !lease.HandingBack;
+                    lease.HandingBack |= handBack;
+                }
+                if (handBack)
+                    HandBack(account, lease);
+            }
         }
         if (cost > 0m)
             _uncharged[requestId] = new Charge(accounts, cost, held > 0m);
+    }
+
+    /// <summary>
+    /// Near the limit a lease is only what the calls in flight need: what a call did not use goes back at once (in the
+    /// background), for whichever node's call comes next.
+    /// </summary>
+    void HandBack(string account, Lease lease)
+    {
+        using (ExecutionContext.SuppressFlow())
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await _database.WaitAsync(_stopping.Token);
+                    try
+                    {
+                        decimal keep;
+                        lock (lease)
+                            keep = Math.Min(lease.Leased, lease.Used);
+                        await using var connection = store.Storage.Database.CreateConnection();
+                        await connection.OpenAsync(_stopping.Token);
+                        await using var command = new NpgsqlCommand($"update {_schema}.{LeasesTable} set amount = $3 where account = $1 and node = $2", connection);
+                        command.Parameters.Add(new NpgsqlParameter { Value = account });
+                        command.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                        command.Parameters.Add(new NpgsqlParameter { Value = keep });
+                        await command.ExecuteNonQueryAsync(_stopping.Token);
+                        lock (lease)
+                            lease.Leased = keep;
+                    }
+                    finally
+                    {
+                        _database.Release();
+                    }
+                }
+                catch (Exception ex) when (!_stopping.IsCancellationRequested)
+                {
+                    WentAway(ex);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    lock (lease)
+                        lease.HandingBack = false;
+                }
+            });
     }
 
     /// <summary>
@@ -301,14 +361,17 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                 (others, mine, otherNodes) = (reader.GetDecimal(0), reader.GetDecimal(1), reader.GetInt64(2));
             }
 
-            decimal used;
+            decimal used, largestCall;
             lock (lease)
-                used = lease.Used;
+                (used, largestCall) = (lease.Used, lease.LargestCall);
             var headroom = Math.Max(0m, max - spent - others - mine);
             var shortBy = Math.Max(0m, used + amount - mine);
-            // A share of what is left, never all of it: a node that arrives later must find some, and an idle lease
-            // takes a while to come back. At least what the call is short, when that much is left.
-            var extra = Math.Min(headroom, Math.Max(shortBy, headroom / (otherNodes + 2)));
+            // What the call is short plus a share of what is left, never all of it: a node that arrives later must find
+            // some, and an idle lease takes a while to come back. Near the limit (room
+            // for only a few calls) just what the call is short, handed back as soon as the call ends, so no node sits
+            // on headroom another node's call needs.
+            var tight = headroom < TightCalls * Math.Max(shortBy, largestCall);
+            var extra = Math.Min(headroom, tight ? shortBy : shortBy + headroom / (otherNodes + 2));
             await using (var grant = new NpgsqlCommand(
                 $"""
                 insert into {_schema}.{LeasesTable} (account, node, amount, expires_at) values ($1, $2, $3, now() + $4)
@@ -327,6 +390,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             {
                 lease.Leased = mine + extra;
                 lease.LastGrant = extra;
+                lease.Tight = tight;
                 lease.Charged = spent;
                 lease.LastUse = Stopwatch.GetTimestamp();
             }
@@ -426,12 +490,27 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                             }
                     await using var connection = store.Storage.Database.CreateConnection();
                     await connection.OpenAsync(ct);
-                    await using var batch = new NpgsqlBatch(connection);
-                    batch.BatchCommands.Add(Command($"delete from {_schema}.{LeasesTable} where node = $1 and account = any($2)", node.Id, idle.ToArray()));
-                    var renew = Command($"update {_schema}.{LeasesTable} set expires_at = now() + $2 where node = $1", node.Id, Lifetime);
-                    renew.Parameters[1].NpgsqlDbType = NpgsqlDbType.Interval;
-                    batch.BatchCommands.Add(renew);
-                    await batch.ExecuteNonQueryAsync(ct);
+                    if (idle.Count > 0)
+                    {
+                        await using var handBack = new NpgsqlCommand($"delete from {_schema}.{LeasesTable} where node = $1 and account = any($2)", connection);
+                        handBack.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                        handBack.Parameters.Add(new NpgsqlParameter { Value = idle.ToArray() });
+                        await handBack.ExecuteNonQueryAsync(ct);
+                    }
+                    var renewed = new HashSet<string>(StringComparer.Ordinal);
+                    await using (var renew = new NpgsqlCommand($"update {_schema}.{LeasesTable} set expires_at = now() + $2 where node = $1 returning account", connection))
+                    {
+                        renew.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                        renew.Parameters.Add(new NpgsqlParameter { Value = Lifetime, NpgsqlDbType = NpgsqlDbType.Interval });
+                        await using var reader = await renew.ExecuteReaderAsync(ct);
+                        while (await reader.ReadAsync(ct))
+                            renewed.Add(reader.GetString(0));
+                    }
+                    // A lease that expired meanwhile (renewals failed too long) may have gone to the others: not ours any more.
+                    foreach (var (account, lease) in _leases)
+                        if (!renewed.Contains(account))
+                            lock (lease)
+                                lease.Leased = 0m;
                     Renewed(started);
                 }
                 finally
@@ -461,6 +540,11 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         public decimal Charged;
         public long LastUse;
         public bool Refilling;
+
+        /// <summary>Near the limit: granted only what calls needed, and handed back when they end.</summary>
+        public bool Tight;
+        public bool HandingBack;
+        public decimal LargestCall;
     }
 
     sealed record Charge(string[] Accounts, decimal Cost, bool Leased);
