@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gateway.Api.Events;
+using Gateway.Domain.Budgets;
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,17 +45,21 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
 
     /// <summary>A budget with room for fewer calls than this (of the largest this node has held) is near its limit.</summary>
     const int TightCalls = 8;
+
+    /// <summary>How often the accounts of windows that ended over a day ago are deleted.</summary>
+    static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
     static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(5);
     static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(2);
     static readonly TimeSpan AwayPause = TimeSpan.FromSeconds(5);
 
-    readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<(BudgetScope, DateTimeOffset?), Lease> _leases = new();
     readonly ConcurrentDictionary<Guid, Charge> _uncharged = new();
     // Grants, charges and renewals change this node's rows and its leases in memory together, one at a time.
     readonly SemaphoreSlim _database = new(1, 1);
     readonly CancellationTokenSource _stopping = new();
     readonly string _schema = store.Options.DatabaseSchemaName;
     long _renewedAt;
+    long _sweptAt;
     long _awayUntil;
     int _awayLogged;
     Task? _loop;
@@ -64,6 +69,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         var accounts = new Table($"{schema}.{AccountsTable}");
         accounts.AddColumn<string>("account").AsPrimaryKey();
         accounts.AddColumn("spent", "numeric").NotNull();
+        accounts.AddColumn("ends_at", "timestamp with time zone");
         accounts.AddColumn("created_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
         yield return accounts;
 
@@ -116,7 +122,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             var limit = limits[i];
             if (limit.MaxBudget is null)
                 continue;
-            var lease = _leases.GetOrAdd(RedisBudgets.Account(limit), static _ => new Lease());
+            var lease = LeaseOf(limit);
             lock (lease)
             {
                 lease.LargestCall = Math.Max(lease.LargestCall, amount);
@@ -133,7 +139,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             {
                 if (limits[j].MaxBudget is null)
                     continue;
-                var taken = _leases[RedisBudgets.Account(limits[j])];
+                var taken = LeaseOf(limits[j]);
                 lock (taken)
                     taken.Used -= amount;
             }
@@ -141,6 +147,10 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         }
         return null;
     }
+
+    /// <summary>This node's lease of a budget in its current window (a new window is a new account).</summary>
+    Lease LeaseOf(in BudgetLimit limit) =>
+        _leases.GetOrAdd((limit.Scope, limit.Window?.Start), static (_, limit) => new Lease(RedisBudgets.Account(limit), limit.Window?.End), limit);
 
     /// <summary>Tops a lease up in the background before calls run out of it.</summary>
     void Refill(BudgetLimit limit, Lease lease)
@@ -162,14 +172,18 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     /// </summary>
     public void Settle(Guid requestId, IReadOnlyList<BudgetLimit> limits, decimal held, decimal cost)
     {
-        var accounts = new string[limits.Count(l => l.MaxBudget is not null)];
+        var hard = 0;
+        for (var i = 0; i < limits.Count; i++)
+            if (limits[i].MaxBudget is not null)
+                hard++;
+        var accounts = new Lease[hard];
         var k = 0;
         foreach (var limit in limits)
         {
             if (limit.MaxBudget is null)
                 continue;
-            var account = accounts[k++] = RedisBudgets.Account(limit);
-            if (held > 0m && _leases.TryGetValue(account, out var lease))
+            var lease = accounts[k++] = LeaseOf(limit);
+            if (held > 0m)
             {
                 bool handBack;
                 lock (lease)
@@ -179,7 +193,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                     lease.HandingBack |= handBack;
                 }
                 if (handBack)
-                    HandBack(account, lease);
+                    HandBack(lease);
             }
         }
         if (cost > 0m)
@@ -190,7 +204,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     /// Near the limit a lease is only what the calls in flight need: what a call did not use goes back at once (in the
     /// background), for whichever node's call comes next.
     /// </summary>
-    void HandBack(string account, Lease lease)
+    void HandBack(Lease lease)
     {
         using (ExecutionContext.SuppressFlow())
             _ = Task.Run(async () =>
@@ -206,7 +220,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                         await using var connection = store.Storage.Database.CreateConnection();
                         await connection.OpenAsync(_stopping.Token);
                         await using var command = new NpgsqlCommand($"update {_schema}.{LeasesTable} set amount = $3 where account = $1 and node = $2", connection);
-                        command.Parameters.Add(new NpgsqlParameter { Value = account });
+                        command.Parameters.Add(new NpgsqlParameter { Value = lease.Account });
                         command.Parameters.Add(new NpgsqlParameter { Value = node.Id });
                         command.Parameters.Add(new NpgsqlParameter { Value = keep });
                         await command.ExecuteNonQueryAsync(_stopping.Token);
@@ -249,7 +263,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         if (charges.Count == 0)
             return;
 
-        var spent = new Dictionary<string, (decimal All, decimal Leased)>(StringComparer.Ordinal);
+        var spent = new Dictionary<Lease, (decimal All, decimal Leased)>();
         foreach (var (_, charge) in charges)
             foreach (var account in charge.Accounts)
             {
@@ -263,16 +277,17 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
             await using var batchCommand = new NpgsqlBatch(connection);
-            var names = spent.Keys.ToArray();
+            var leases = spent.Keys.ToArray();
+            var names = leases.Select(l => l.Account).ToArray();
             batchCommand.BatchCommands.Add(Command(
                 $"update {_schema}.{AccountsTable} a set spent = a.spent + d.delta from unnest($1::text[], $2::numeric[]) as d(account, delta) where a.account = d.account",
-                names, names.Select(n => spent[n].All).ToArray()));
+                names, leases.Select(l => spent[l].All).ToArray()));
             batchCommand.BatchCommands.Add(Command(
                 $"update {_schema}.{LeasesTable} l set amount = greatest(l.amount - d.delta, 0) from unnest($1::text[], $2::numeric[]) as d(account, delta) where l.account = d.account and l.node = $3",
-                names, names.Select(n => spent[n].Leased).ToArray(), node.Id));
+                names, leases.Select(l => spent[l].Leased).ToArray(), node.Id));
             await batchCommand.ExecuteNonQueryAsync(ct);
-            foreach (var (account, (_, leased)) in spent)
-                if (leased > 0m && _leases.TryGetValue(account, out var lease))
+            foreach (var (lease, (_, leased)) in spent)
+                if (leased > 0m)
                     lock (lease)
                     {
                         lease.Used = Math.Max(0m, lease.Used - leased);
@@ -309,7 +324,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     /// </summary>
     async Task<bool?> GrantAsync(BudgetLimit limit, Lease lease, decimal amount)
     {
-        var account = RedisBudgets.Account(limit);
+        var account = lease.Account;
         var max = limit.MaxBudget!.Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(GrantTimeout);
@@ -328,10 +343,11 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using (var create = new NpgsqlCommand($"insert into {_schema}.{AccountsTable} (account, spent) values ($1, $2) on conflict do nothing", connection, transaction))
+            await using (var create = new NpgsqlCommand($"insert into {_schema}.{AccountsTable} (account, spent, ends_at) values ($1, $2, $3) on conflict do nothing", connection, transaction))
             {
                 create.Parameters.Add(new NpgsqlParameter { Value = account });
                 create.Parameters.Add(new NpgsqlParameter { Value = ledger.Spent(limit.Scope) });
+                create.Parameters.Add(new NpgsqlParameter { Value = (object?)lease.EndsAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 await create.ExecuteNonQueryAsync(ct);
             }
             decimal spent;
@@ -480,11 +496,11 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                 try
                 {
                     var idle = new List<string>();
-                    foreach (var (account, lease) in _leases)
+                    foreach (var (_, lease) in _leases)
                         lock (lease)
                             if (lease.Used == 0m && lease.Leased > 0m && Stopwatch.GetElapsedTime(lease.LastUse) > IdleAfter)
                             {
-                                idle.Add(account);
+                                idle.Add(lease.Account);
                                 lease.Leased = 0m;
                                 lease.LastGrant = 0m;
                             }
@@ -507,10 +523,25 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                             renewed.Add(reader.GetString(0));
                     }
                     // A lease that expired meanwhile (renewals failed too long) may have gone to the others: not ours any more.
-                    foreach (var (account, lease) in _leases)
-                        if (!renewed.Contains(account))
-                            lock (lease)
+                    foreach (var (key, lease) in _leases)
+                    {
+                        bool over;
+                        lock (lease)
+                        {
+                            if (!renewed.Contains(lease.Account))
                                 lease.Leased = 0m;
+                            over = lease.EndsAt is { } ends && ends < time.GetUtcNow() && lease.Used == 0m;
+                        }
+                        // A window that is over: its lease is forgotten here (the account row goes a day later).
+                        if (over)
+                            _leases.TryRemove(new KeyValuePair<(BudgetScope, DateTimeOffset?), Lease>(key, lease));
+                    }
+                    if (Stopwatch.GetElapsedTime(_sweptAt) > SweepEvery)
+                    {
+                        await using var sweep = new NpgsqlCommand($"delete from {_schema}.{AccountsTable} where ends_at < now() - interval '1 day'", connection);
+                        await sweep.ExecuteNonQueryAsync(ct);
+                        _sweptAt = Stopwatch.GetTimestamp();
+                    }
                     Renewed(started);
                 }
                 finally
@@ -526,8 +557,14 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     }
 
     /// <summary>This node's lease of one account, as it knows it; guarded by its own lock.</summary>
-    sealed class Lease
+    sealed class Lease(string account, DateTimeOffset? endsAt)
     {
+        /// <summary>The budget and window, as the tables name it.</summary>
+        public string Account { get; } = account;
+
+        /// <summary>When the window ends (none: a lifetime budget).</summary>
+        public DateTimeOffset? EndsAt { get; } = endsAt;
+
         /// <summary>The headroom this node holds in the database.</summary>
         public decimal Leased;
 
@@ -547,7 +584,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         public decimal LargestCall;
     }
 
-    sealed record Charge(string[] Accounts, decimal Cost, bool Leased);
+    sealed record Charge(Lease[] Accounts, decimal Cost, bool Leased);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Budget leases cannot reach the database ({Error}: {Message}); until they can, hard budgets count this node's calls (and what it hears of the others') only")]
