@@ -50,6 +50,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
     static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(5);
     static readonly TimeSpan GrantTimeout = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan ChargeTimeout = TimeSpan.FromSeconds(5);
     static readonly TimeSpan AwayPause = TimeSpan.FromSeconds(5);
 
     readonly ConcurrentDictionary<(BudgetScope, DateTimeOffset?), Lease> _leases = new();
@@ -262,6 +263,13 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                 charges.Add(leftover);
         if (charges.Count == 0)
             return;
+        // The database away: do not hold the writer up (its own appends will wait for the database).
+        if (Away)
+        {
+            foreach (var charge in charges)
+                _leftovers.Enqueue(charge);
+            return;
+        }
 
         var spent = new Dictionary<Lease, (decimal All, decimal Leased)>();
         foreach (var (_, charge) in charges)
@@ -272,10 +280,12 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             }
 
         await _database.WaitAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ChargeTimeout);
         try
         {
             await using var connection = store.Storage.Database.CreateConnection();
-            await connection.OpenAsync(ct);
+            await connection.OpenAsync(timeout.Token);
             await using var batchCommand = new NpgsqlBatch(connection);
             var leases = spent.Keys.ToArray();
             var names = leases.Select(l => l.Account).ToArray();
@@ -285,7 +295,7 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             batchCommand.BatchCommands.Add(Command(
                 $"update {_schema}.{LeasesTable} l set amount = greatest(l.amount - d.delta, 0) from unnest($1::text[], $2::numeric[]) as d(account, delta) where l.account = d.account and l.node = $3",
                 names, leases.Select(l => spent[l].Leased).ToArray(), node.Id));
-            await batchCommand.ExecuteNonQueryAsync(ct);
+            await batchCommand.ExecuteNonQueryAsync(timeout.Token);
             foreach (var (lease, (_, leased)) in spent)
                 if (leased > 0m)
                     lock (lease)
