@@ -73,6 +73,36 @@ public sealed class RedisAcrossNodesTests(PostgresFixture postgres) : IAsyncLife
     }
 
     [Fact]
+    public async Task a_redis_that_restarts_empty_starts_each_budget_from_what_was_already_spent()
+    {
+        const int budgetInCalls = 6;
+        var oneCall = (await _a.Chat(GatewayTestHost.MasterKey)).ResponseCost();
+        var maxBudget = oneCall * budgetInCalls;
+        await _a.AdminPost("/team/new", new { team_id = "reseed", max_budget = maxBudget });
+        var key = (await _a.AdminPost("/key/generate", new { team_id = "reseed" })).GetProperty("key").GetString()!;
+        await Eventually(() => _b.Services.GetRequiredService<Roster>().Team("reseed") is not null, "node B learning of the team");
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(200, (await (i % 2 == 0 ? _a : _b).Chat(key)).Context.Response.StatusCode);
+        var team = Gateway.Domain.Budgets.BudgetScope.ForTeam("reseed");
+        await Eventually(() => Spent(_a, team) == 3 * oneCall && Spent(_b, team) == 3 * oneCall, "both nodes counting the three calls");
+
+        _redis.Kill();
+        await Eventually(() => !Link(_a).Up && !Link(_b).Up, "both nodes noticing Redis is gone");
+        await _redis.RestartAsync();
+        await Eventually(() => Link(_a).Up && Link(_b).Up, "both nodes reaching the restarted Redis");
+        var statuses = await Burst(key, budgetInCalls * 3);
+
+        Assert.InRange(statuses.Count(s => s == 200), 1, budgetInCalls - 3);
+        await _a.EventsPersisted();
+        await _b.EventsPersisted();
+        var spent = (await _a.Events<RequestCompleted>()).Where(e => e.TeamId == "reseed").Sum(e => e.Cost);
+        Assert.True(spent <= maxBudget, $"spent {spent} of a {maxBudget} budget");
+    }
+
+    static decimal Spent(IAlbaHost node, Gateway.Domain.Budgets.BudgetScope scope) =>
+        node.Services.GetRequiredService<Gateway.Api.Limits.BudgetLedger>().Spent(scope);
+
+    [Fact]
     public async Task an_rpm_limit_is_one_count_for_both_nodes()
     {
         await ClockMinute.StartWellInside();

@@ -92,17 +92,17 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             return SharedReservation.NotHeld;
         for (var attempt = 0; ; attempt++)
         {
-            var short_ = TryHold(limits, amount);
-            if (short_ is null)
+            var shortLease = TryHold(limits, amount);
+            if (shortLease is null)
                 return SharedReservation.Held;
             // A burst may use up a fresh grant before this call gets to it: ask again, a few times.
             if (attempt == 5)
-                return Refused(short_.Value);
-            var (limit, lease) = short_.Value;
+                return Refused(shortLease.Value);
+            var (limit, lease) = shortLease.Value;
             if (await GrantAsync(limit, lease, amount) is not { } granted)
                 return SharedReservation.NotHeld;
             if (!granted)
-                return Refused(short_.Value);
+                return Refused(shortLease.Value);
         }
     }
 
