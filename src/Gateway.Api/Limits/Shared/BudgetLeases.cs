@@ -17,9 +17,10 @@ namespace Gateway.Api.Limits.Shared;
 /// charged, and <c>budget_leases</c> per node the headroom that node may still use. A node grants itself more headroom
 /// in one transaction that locks the account and checks charged + every live lease + the new one against the maximum;
 /// then its calls hold and settle against its lease in memory, and it goes back to the database only when the lease
-/// runs low (in the background before it runs out; a call waits only when it is out). A grant is a share of what is
-/// left (half of it for a node alone, a third with one other node holding a lease, …), so leases shrink near the limit
-/// and a node that arrives later still finds headroom.
+/// runs low (in the background before it runs out; a call waits only when it is out). A grant is what the call is
+/// short plus a share of what is left (half of it for a node alone, a third with one other node holding a lease, …), so
+/// a node that arrives later still finds headroom; near the limit (room for fewer than <see cref="TightCalls"/> calls)
+/// only what the call is short, handed back when the call ends.
 /// <para>
 /// Spend reaches the account through the event writer: before it appends a batch, <see cref="ChargeAsync"/> adds the
 /// batch's costs to the accounts and takes them off this node's lease in one transaction, so charged + leases never
@@ -27,6 +28,10 @@ namespace Gateway.Api.Limits.Shared;
 /// while its node renews it (every <see cref="Beat"/>, for <see cref="Lifetime"/>): a node that dies gives its headroom
 /// back within that, and a node that cannot renew stops using its lease before the others may take it. An idle lease
 /// is handed back. The database away: calls go on on the node's own ledger (fail open, logged once).
+/// </para>
+/// <para>
+/// Grants, charges and hand-backs add to or take off a lease (in the database and in memory alike), so they need no
+/// lock between them: the account row's lock orders them in the database, and in memory the order does not matter.
 /// </para>
 /// </summary>
 public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledger, GatewayNode node, TimeProvider time, ILogger<BudgetLeases> logger)
@@ -55,11 +60,8 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
 
     readonly ConcurrentDictionary<(BudgetScope, DateTimeOffset?), Lease> _leases = new();
     readonly ConcurrentDictionary<Guid, Charge> _uncharged = new();
-    // Grants, charges and renewals change this node's rows and its leases in memory together, one at a time.
-    readonly SemaphoreSlim _database = new(1, 1);
     readonly CancellationTokenSource _stopping = new();
     readonly string _schema = store.Options.DatabaseSchemaName;
-    long _renewedAt;
     long _sweptAt;
     long _awayUntil;
     int _awayLogged;
@@ -116,7 +118,6 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
     /// <summary>Holds on every lease, or gives back what it took and names the first that was short.</summary>
     (BudgetLimit, Lease)? TryHold(IReadOnlyList<BudgetLimit> limits, decimal amount)
     {
-        var usable = Stopwatch.GetElapsedTime(Interlocked.Read(ref _renewedAt)) < UsableFor;
         var now = Stopwatch.GetTimestamp();
         for (var i = 0; i < limits.Count; i++)
         {
@@ -127,7 +128,8 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             lock (lease)
             {
                 lease.LargestCall = Math.Max(lease.LargestCall, amount);
-                if (usable && lease.Used + amount <= lease.Leased)
+                // Never past its renewal's lifetime (less a margin): by then another node may have taken it.
+                if (Stopwatch.GetElapsedTime(lease.RenewedAt, now) < UsableFor && lease.Used + amount <= lease.Leased)
                 {
                     lease.Used += amount;
                     lease.LastUse = now;
@@ -210,31 +212,30 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         using (ExecutionContext.SuppressFlow())
             _ = Task.Run(async () =>
             {
+                // Given up here first, so no call counts on it while the database is told.
+                decimal surplus;
+                lock (lease)
+                {
+                    surplus = Math.Max(0m, lease.Leased - lease.Used);
+                    lease.Leased -= surplus;
+                }
                 try
                 {
-                    await _database.WaitAsync(_stopping.Token);
-                    try
+                    if (surplus > 0m)
                     {
-                        decimal keep;
-                        lock (lease)
-                            keep = Math.Min(lease.Leased, lease.Used);
                         await using var connection = store.Storage.Database.CreateConnection();
                         await connection.OpenAsync(_stopping.Token);
-                        await using var command = new NpgsqlCommand($"update {_schema}.{LeasesTable} set amount = $3 where account = $1 and node = $2", connection);
+                        await using var command = new NpgsqlCommand(
+                            $"update {_schema}.{LeasesTable} set amount = greatest(amount - $3, 0) where account = $1 and node = $2", connection);
                         command.Parameters.Add(new NpgsqlParameter { Value = lease.Account });
                         command.Parameters.Add(new NpgsqlParameter { Value = node.Id });
-                        command.Parameters.Add(new NpgsqlParameter { Value = keep });
+                        command.Parameters.Add(new NpgsqlParameter { Value = surplus });
                         await command.ExecuteNonQueryAsync(_stopping.Token);
-                        lock (lease)
-                            lease.Leased = keep;
-                    }
-                    finally
-                    {
-                        _database.Release();
                     }
                 }
                 catch (Exception ex) when (!_stopping.IsCancellationRequested)
                 {
+                    // The database keeps it until the lease goes idle or expires: headroom unused, never overspent.
                     WentAway(ex);
                 }
                 catch (OperationCanceledException)
@@ -279,7 +280,6 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                 spent[account] = (all + charge.Cost, leased + (charge.Leased ? charge.Cost : 0m));
             }
 
-        await _database.WaitAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ChargeTimeout);
         try
@@ -311,10 +311,6 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
                 _leftovers.Enqueue(charge);
             WentAway(ex);
         }
-        finally
-        {
-            _database.Release();
-        }
     }
 
     readonly ConcurrentQueue<KeyValuePair<Guid, Charge>> _leftovers = new();
@@ -339,17 +335,21 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(GrantTimeout);
         var ct = timeout.Token;
-        var renewing = Stopwatch.GetTimestamp();
         try
         {
-            await _database.WaitAsync(ct);
+            await lease.Granting.WaitAsync(ct);
         }
         catch (OperationCanceledException)
         {
             return null;
         }
+        var renewing = Stopwatch.GetTimestamp();
         try
         {
+            // Another call's grant may have made room while this one waited.
+            lock (lease)
+                if (amount > 0m && Stopwatch.GetElapsedTime(lease.RenewedAt, renewing) < UsableFor && lease.Used + amount <= lease.Leased)
+                    return true;
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -365,6 +365,14 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             {
                 read.Parameters.Add(new NpgsqlParameter { Value = account });
                 spent = (decimal)(await read.ExecuteScalarAsync(ct))!;
+            }
+            // This node's live lease, if it has one (the account's row lock keeps charges off it until the commit).
+            decimal? live;
+            await using (var own = new NpgsqlCommand($"select amount from {_schema}.{LeasesTable} where account = $1 and node = $2 and expires_at >= now()", connection, transaction))
+            {
+                own.Parameters.Add(new NpgsqlParameter { Value = account });
+                own.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                live = (decimal?)await own.ExecuteScalarAsync(ct);
             }
             decimal others, mine;
             long otherNodes;
@@ -401,12 +409,12 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             await using (var grant = new NpgsqlCommand(
                 $"""
                 insert into {_schema}.{LeasesTable} (account, node, amount, expires_at) values ($1, $2, $3, now() + $4)
-                on conflict (account, node) do update set amount = excluded.amount, expires_at = excluded.expires_at
+                on conflict (account, node) do update set amount = {LeasesTable}.amount + excluded.amount, expires_at = excluded.expires_at
                 """, connection, transaction))
             {
                 grant.Parameters.Add(new NpgsqlParameter { Value = account });
                 grant.Parameters.Add(new NpgsqlParameter { Value = node.Id });
-                grant.Parameters.Add(new NpgsqlParameter { Value = mine + extra });
+                grant.Parameters.Add(new NpgsqlParameter { Value = extra });
                 grant.Parameters.Add(new NpgsqlParameter { Value = Lifetime, NpgsqlDbType = NpgsqlDbType.Interval });
                 await grant.ExecuteNonQueryAsync(ct);
             }
@@ -414,13 +422,17 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
 
             lock (lease)
             {
-                lease.Leased = mine + extra;
+                // Charges committed before this grant may not have reached the lease in memory yet; they will take
+                // their part off. A lease that had expired starts again from what was granted now.
+                lease.Leased = live is null ? extra : lease.Leased + extra;
                 lease.LastGrant = extra;
+                lease.Idle = false;
                 lease.Tight = tight;
                 lease.Charged = spent;
                 lease.LastUse = Stopwatch.GetTimestamp();
+                lease.RenewedAt = renewing;
             }
-            Renewed(renewing);
+            Reached();
             return extra >= shortBy;
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
@@ -430,21 +442,13 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         }
         finally
         {
-            _database.Release();
+            lease.Granting.Release();
         }
     }
 
-    /// <summary>Every lease of this node was renewed from <paramref name="started"/> on (the database's clock runs from then at the latest).</summary>
-    void Renewed(long started)
+    /// <summary>The database answered: if it had been away, say it is back.</summary>
+    void Reached()
     {
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _renewedAt);
-            if (current >= started)
-                break;
-        }
-        while (Interlocked.CompareExchange(ref _renewedAt, started, current) != current);
         if (Interlocked.Exchange(ref _awayLogged, 0) == 1)
             LogBack(logger);
     }
@@ -500,70 +504,87 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             if (_leases.IsEmpty)
                 continue;
             var started = Stopwatch.GetTimestamp();
+            var idle = new List<Lease>();
             try
             {
-                await _database.WaitAsync(ct);
-                try
+                // An idle lease is given up here first (no call may count on it), and no grant may run on it meanwhile.
+                foreach (var (_, lease) in _leases)
                 {
-                    var idle = new List<string>();
-                    foreach (var (_, lease) in _leases)
-                        lock (lease)
-                            if (lease.Used == 0m && lease.Leased > 0m && Stopwatch.GetElapsedTime(lease.LastUse) > IdleAfter)
-                            {
-                                idle.Add(lease.Account);
-                                lease.Leased = 0m;
-                                lease.LastGrant = 0m;
-                            }
-                    await using var connection = store.Storage.Database.CreateConnection();
-                    await connection.OpenAsync(ct);
-                    if (idle.Count > 0)
-                    {
-                        await using var handBack = new NpgsqlCommand($"delete from {_schema}.{LeasesTable} where node = $1 and account = any($2)", connection);
-                        handBack.Parameters.Add(new NpgsqlParameter { Value = node.Id });
-                        handBack.Parameters.Add(new NpgsqlParameter { Value = idle.ToArray() });
-                        await handBack.ExecuteNonQueryAsync(ct);
-                    }
-                    var renewed = new HashSet<string>(StringComparer.Ordinal);
-                    await using (var renew = new NpgsqlCommand($"update {_schema}.{LeasesTable} set expires_at = now() + $2 where node = $1 returning account", connection))
-                    {
-                        renew.Parameters.Add(new NpgsqlParameter { Value = node.Id });
-                        renew.Parameters.Add(new NpgsqlParameter { Value = Lifetime, NpgsqlDbType = NpgsqlDbType.Interval });
-                        await using var reader = await renew.ExecuteReaderAsync(ct);
-                        while (await reader.ReadAsync(ct))
-                            renewed.Add(reader.GetString(0));
-                    }
-                    // A lease that expired meanwhile (renewals failed too long) may have gone to the others: not ours any more.
-                    foreach (var (key, lease) in _leases)
-                    {
-                        bool over;
-                        lock (lease)
+                    if (!lease.Granting.Wait(0))
+                        continue;
+                    var giveUp = false;
+                    lock (lease)
+                        if (lease.Used == 0m && !lease.Idle && Stopwatch.GetElapsedTime(lease.LastUse) > IdleAfter)
                         {
-                            if (!renewed.Contains(lease.Account))
-                                lease.Leased = 0m;
-                            over = lease.EndsAt is { } ends && ends < time.GetUtcNow() && lease.Used == 0m;
+                            giveUp = lease.Idle = true;
+                            lease.Leased = 0m;
+                            lease.LastGrant = 0m;
                         }
-                        // A window that is over: its lease is forgotten here (the account row goes a day later).
-                        if (over)
-                            _leases.TryRemove(new KeyValuePair<(BudgetScope, DateTimeOffset?), Lease>(key, lease));
-                    }
-                    if (Stopwatch.GetElapsedTime(_sweptAt) > SweepEvery)
-                    {
-                        await using var sweep = new NpgsqlCommand($"delete from {_schema}.{AccountsTable} where ends_at < now() - interval '1 day'", connection);
-                        await sweep.ExecuteNonQueryAsync(ct);
-                        _sweptAt = Stopwatch.GetTimestamp();
-                    }
-                    Renewed(started);
+                    if (giveUp)
+                        idle.Add(lease);
+                    else
+                        lease.Granting.Release();
                 }
-                finally
+                await using var connection = store.Storage.Database.CreateConnection();
+                await connection.OpenAsync(ct);
+                if (idle.Count > 0)
                 {
-                    _database.Release();
+                    await using var handBack = new NpgsqlCommand($"delete from {_schema}.{LeasesTable} where node = $1 and account = any($2)", connection);
+                    handBack.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                    handBack.Parameters.Add(new NpgsqlParameter { Value = idle.Select(l => l.Account).ToArray() });
+                    await handBack.ExecuteNonQueryAsync(ct);
                 }
+                ReleaseAll(idle);
+                var renewed = new HashSet<string>(StringComparer.Ordinal);
+                await using (var renew = new NpgsqlCommand($"update {_schema}.{LeasesTable} set expires_at = now() + $2 where node = $1 returning account", connection))
+                {
+                    renew.Parameters.Add(new NpgsqlParameter { Value = node.Id });
+                    renew.Parameters.Add(new NpgsqlParameter { Value = Lifetime, NpgsqlDbType = NpgsqlDbType.Interval });
+                    await using var reader = await renew.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                        renewed.Add(reader.GetString(0));
+                }
+                foreach (var (key, lease) in _leases)
+                {
+                    bool over;
+                    lock (lease)
+                    {
+                        // Renewed from when the statement was sent: the database's clock ran from then at the latest.
+                        if (renewed.Contains(lease.Account))
+                            lease.RenewedAt = Math.Max(lease.RenewedAt, started);
+                        // Not there, and not granted since: it expired (renewals failed too long) and may be the others' now.
+                        else if (lease.RenewedAt < started)
+                            lease.Leased = 0m;
+                        over = lease.EndsAt is { } ends && ends < time.GetUtcNow() && lease.Used == 0m;
+                    }
+                    // A window that is over: its lease is forgotten here (the account row goes a day later).
+                    if (over)
+                        _leases.TryRemove(new KeyValuePair<(BudgetScope, DateTimeOffset?), Lease>(key, lease));
+                }
+                if (Stopwatch.GetElapsedTime(_sweptAt) > SweepEvery)
+                {
+                    await using var sweep = new NpgsqlCommand($"delete from {_schema}.{AccountsTable} where ends_at < now() - interval '1 day'", connection);
+                    await sweep.ExecuteNonQueryAsync(ct);
+                    _sweptAt = Stopwatch.GetTimestamp();
+                }
+                Reached();
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 WentAway(ex);
             }
+            finally
+            {
+                ReleaseAll(idle);
+            }
         }
+    }
+
+    static void ReleaseAll(List<Lease> leases)
+    {
+        foreach (var lease in leases)
+            lease.Granting.Release();
+        leases.Clear();
     }
 
     /// <summary>This node's lease of one account, as it knows it; guarded by its own lock.</summary>
@@ -586,10 +607,19 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
         /// <summary>The account's charged spend when last read (for a refusal's message).</summary>
         public decimal Charged;
         public long LastUse;
+
+        /// <summary>When its last renewal (or grant) began, by the stopwatch.</summary>
+        public long RenewedAt;
         public bool Refilling;
 
         /// <summary>Near the limit: granted only what calls needed, and handed back when they end.</summary>
         public bool Tight;
+
+        /// <summary>Handed back for want of calls; a grant takes it up again.</summary>
+        public bool Idle;
+
+        /// <summary>One grant at a time per lease (calls short together share the next one).</summary>
+        public SemaphoreSlim Granting { get; } = new(1, 1);
         public bool HandingBack;
         public decimal LargestCall;
     }
