@@ -287,8 +287,11 @@ public sealed partial class BudgetLeases(IDocumentStore store, BudgetLedger ledg
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(timeout.Token);
             await using var batchCommand = new NpgsqlBatch(connection);
-            var leases = spent.Keys.ToArray();
+            // In one order on every node, so two nodes charging the same accounts cannot deadlock.
+            var leases = spent.Keys.OrderBy(l => l.Account, StringComparer.Ordinal).ToArray();
             var names = leases.Select(l => l.Account).ToArray();
+            batchCommand.BatchCommands.Add(Command(
+                $"select account from {_schema}.{AccountsTable} where account = any($1) order by account for update", [names]));
             batchCommand.BatchCommands.Add(Command(
                 $"update {_schema}.{AccountsTable} a set spent = a.spent + d.delta from unnest($1::text[], $2::numeric[]) as d(account, delta) where a.account = d.account",
                 names, leases.Select(l => spent[l].All).ToArray()));
