@@ -29,9 +29,19 @@ public sealed class RedisAcrossNodesTests(PostgresFixture postgres) : IAsyncLife
 
     public async ValueTask DisposeAsync()
     {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        await _redis.DisposeAsync();
+        try
+        {
+            if (_a is not null)
+                await _a.DisposeAsync();
+            if (_b is not null)
+                await _b.DisposeAsync();
+        }
+        finally
+        {
+            // The redis-server is stopped whatever the hosts did on the way down.
+            if (_redis is not null)
+                await _redis.DisposeAsync();
+        }
     }
 
     static RedisLink Link(IAlbaHost node) => node.Services.GetRequiredService<RedisLink>();

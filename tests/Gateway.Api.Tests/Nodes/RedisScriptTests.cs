@@ -24,8 +24,14 @@ public sealed class RedisScriptTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await _redis.DisposeAsync();
-        await _server.DisposeAsync();
+        try
+        {
+            await _redis.DisposeAsync();
+        }
+        finally
+        {
+            await _server.DisposeAsync();
+        }
     }
 
     static long[] Answer(params long[] values) => values;
