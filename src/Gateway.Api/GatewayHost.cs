@@ -8,6 +8,7 @@ using Gateway.Api.Health;
 using Gateway.Api.Hosting;
 using Gateway.Api.Keys;
 using Gateway.Api.Limits;
+using Gateway.Api.Limits.Shared;
 using Gateway.Api.Messages;
 using Gateway.Api.Providers;
 using Gateway.Api.Proxy;
@@ -64,6 +65,7 @@ public static class GatewayHost
         services.AddSingleton<IBudgetAlertSink>(sp => sp.GetRequiredService<BudgetAlerts>());
         services.AddSingleton(sp => new BudgetLedger(sp.GetRequiredService<IBudgetAlertSink>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RateLimiter>();
+        services.AddSharedLimits(settings, connectionString);
         services.AddSingleton<BudgetSeeder>();
         services.AddSingleton<KeyDirectory>();
         services.AddSingleton<Roster>();

@@ -20,7 +20,8 @@ public sealed partial class EventWriter(
     IHostApplicationLifetime lifetime,
     GatewayNode node,
     DatabaseOutage outage,
-    ILogger<EventWriter> logger) : IHostedService
+    ILogger<EventWriter> logger,
+    IEnumerable<IBatchCharges> charges) : IHostedService
 {
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
@@ -30,6 +31,7 @@ public sealed partial class EventWriter(
     readonly CancellationTokenSource _abandon = new();
     readonly EventGraph events = ((DocumentStore)store).Events;
     readonly string nodeId = node.Id.ToString();
+    readonly IBatchCharges[] _charges = [.. charges];
     Task? _loop;
     long _persisted;
     long _batches;
@@ -94,6 +96,8 @@ public sealed partial class EventWriter(
             {
                 while (batch.Count < options.MaxBatchSize && reader.TryRead(out var next))
                     batch.Add(next);
+                foreach (var charge in _charges)
+                    await charge.ChargeAsync(batch, _abandon.Token);
                 await AppendWithRetryAsync(batch);
                 batch.Clear();
             }

@@ -112,6 +112,25 @@ public sealed class BudgetLedger(IBudgetAlertSink? alerts = null, TimeProvider? 
         }
     }
 
+    /// <summary>
+    /// The shared count (Redis, with every node's calls) refused a call this node's view let through: reported once per
+    /// scope and window, as a refusal here is.
+    /// </summary>
+    public void RefusedElsewhere(in BudgetLimit limit, decimal spent)
+    {
+        if (alerts is null || limit.MaxBudget is not { } max)
+            return;
+        var account = _accounts.GetOrAdd(limit.Scope, static _ => new BudgetAccount());
+        lock (account)
+        {
+            Roll(account, limit.Scope, limit.Window);
+            if (account.ExceededAlerted)
+                return;
+            account.ExceededAlerted = true;
+        }
+        alerts.Raise(new BudgetAlert(BudgetAlertKind.Exceeded, limit.Scope, spent, max, limit.Window, _time.GetUtcNow()));
+    }
+
     /// <summary>Adds spend that did not pass through a reservation here (a call served by another node).</summary>
     public void Record(BudgetLimit limit, decimal cost)
     {

@@ -50,7 +50,7 @@ public sealed class RateLimiter(TimeProvider time)
             }
             taken[i] = counter;
         }
-        lease = new RateLease(taken);
+        lease = new RateLease(taken, minute);
         refusal = default;
         return true;
     }
@@ -68,6 +68,25 @@ public sealed class RateLimiter(TimeProvider time)
                 counter.InFlight--;
                 counter.Roll(minute);
                 counter.Tokens += tokens;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The shared count (Redis) refused a call after this node took its slots: it is as if it had never asked (its
+    /// request no longer counts in the minute it was taken in).
+    /// </summary>
+    public void GiveBack(RateLease lease)
+    {
+        if (lease.Counters is null)
+            return;
+        foreach (var counter in lease.Counters)
+        {
+            lock (counter)
+            {
+                counter.InFlight--;
+                if (counter.Minute == lease.Minute && counter.Requests > 0)
+                    counter.Requests--;
             }
         }
     }
@@ -90,8 +109,14 @@ public sealed class RateLimiter(TimeProvider time)
 /// <summary>A call's hold on its rate-limit slots, given back by <see cref="RateLimiter.Release"/>.</summary>
 public readonly struct RateLease
 {
-    internal RateLease(Counter[] counters) => Counters = counters;
+    internal RateLease(Counter[] counters, DateTimeOffset minute)
+    {
+        Counters = counters;
+        Minute = minute;
+    }
+
     internal Counter[]? Counters { get; }
+    internal DateTimeOffset Minute { get; }
     public bool IsEmpty => Counters is null;
 }
 

@@ -31,6 +31,7 @@ public sealed partial class ProxyHandler(
     RateLimiter rates,
     CallLimits limits,
     BudgetSeeder seeder,
+    Limits.Shared.SharedLimits shared,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -69,11 +70,21 @@ public sealed partial class ProxyHandler(
     void ReleaseHolds(CallRecord call, decimal cost, int tokens)
     {
         if (call.Reservation is { IsEmpty: false } held)
+        {
             budgets.Settle(held, cost);
+            if (call.SharedBudgets is { } sharedBudgets)
+                shared.Settle(call.RequestId, sharedBudgets, call.SharedHeld, cost);
+        }
         if (call.Lease is { IsEmpty: false } lease)
+        {
             rates.Release(lease, tokens);
+            if (call.SharedRates is { } sharedRates)
+                shared.ReleaseRates(sharedRates, tokens);
+        }
         call.Reservation = null;
         call.Lease = null;
+        call.SharedBudgets = null;
+        call.SharedRates = null;
     }
 
     async Task HandleAsync(HttpContext context, CallRecord call)
@@ -169,6 +180,21 @@ public sealed partial class ProxyHandler(
                 return;
             }
             call.Lease = lease;
+            // Then every node's count, when they share one: this node's alone cannot see the others' calls.
+            if (shared.SharesRates)
+            {
+                var counted = await shared.AcquireRatesAsync(rateLimits);
+                if (counted.Refusal is { } sharedLimit)
+                {
+                    rates.GiveBack(lease);
+                    call.Lease = null;
+                    var (kind, id) = RateLimitOwner(sharedLimit.Scope, caller);
+                    await FailAsync(context, call, ApiError.RateLimited(kind, id, sharedLimit.LimitType, sharedLimit.Limit, sharedLimit.ResetsAt, time.GetUtcNow()));
+                    return;
+                }
+                if (counted.Counted)
+                    call.SharedRates = rateLimits;
+            }
         }
 
         if (customer is null && request.User is { } endUser)
@@ -179,13 +205,14 @@ public sealed partial class ProxyHandler(
             // Retries and fallbacks may land on a dearer deployment: hold enough for the dearest that may serve. The
             // prompt is first bounded by its bytes; only a call that does not fit that way has its tokens counted.
             var mayServe = router.MayServe(group, route);
-            if (!budgets.TryReserve(budgetLimits, WorstCase(request, mayServe, exact: false), out var reservation, out var refusal)
-                && !budgets.TryReserve(budgetLimits, WorstCase(request, mayServe, exact: true), out reservation, out refusal))
+            var refused = await ReserveAsync(call, budgetLimits, WorstCase(request, mayServe, exact: false));
+            if (refused is not null)
+                refused = await ReserveAsync(call, budgetLimits, WorstCase(request, mayServe, exact: true));
+            if (refused is { } refusal)
             {
                 await FailAsync(context, call, ApiError.BudgetExceeded(refusal.CurrentCost, refusal.MaxBudget, refusal.Scope));
                 return;
             }
-            call.Reservation = reservation;
         }
 
         // 6. Forward, through the router: retries, cooldowns, fallbacks and timeouts; a stream comes back once its
@@ -221,6 +248,31 @@ public sealed partial class ProxyHandler(
                 await StreamAsync(context, call, stream);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Holds <paramref name="amount"/> against every budget, in this node's ledger and then, where gateways share their
+    /// budgets, in the shared count; the refusal when either says no (and nothing stays held). Completes at once when
+    /// nothing is shared.
+    /// </summary>
+    async ValueTask<BudgetRefusal?> ReserveAsync(CallRecord call, List<BudgetLimit> limits, decimal amount)
+    {
+        if (!budgets.TryReserve(limits, amount, out var reservation, out var refusal))
+            return refusal;
+        call.Reservation = reservation;
+        if (!shared.SharesBudgets(limits))
+            return null;
+        var held = await shared.ReserveAsync(limits, amount);
+        if (held.Refusal is { } elsewhere)
+        {
+            budgets.Settle(reservation, 0m);
+            call.Reservation = null;
+            return elsewhere;
+        }
+        // Also when it was away (nothing held): the cost still reaches the shared count, now or when it is back.
+        call.SharedBudgets = limits;
+        call.SharedHeld = held.IsHeld ? amount : 0m;
+        return null;
     }
 
     async Task AnswerAsync(HttpContext context, CallRecord call, UpstreamBody reply)
@@ -554,6 +606,10 @@ public sealed partial class ProxyHandler(
         public long UpstreamAnsweredAt { get; set; }
         public Reservation? Reservation { get; set; }
         public RateLease? Lease { get; set; }
+        /// <summary>The budgets and rate limits the shared count (Redis) took this call in, to settle there too.</summary>
+        public List<BudgetLimit>? SharedBudgets { get; set; }
+        public decimal SharedHeld { get; set; }
+        public List<RateLimit>? SharedRates { get; set; }
         public bool UsageEstimated { get; set; }
         public ClientDialect? Dialect { get; init; }
         /// <summary>The sheet the deployment table that routed this call was priced with.</summary>
