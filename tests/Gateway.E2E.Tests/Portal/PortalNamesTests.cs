@@ -145,6 +145,23 @@ public sealed class PortalNamesTests(PortalNamesGateway fixture) : IClassFixture
         Assert.Contains("at most 512 characters", await apiTooLong.Content.ReadAsStringAsync(ct));
     }
 
+    [Fact]
+    public async Task a_search_for_text_the_store_cannot_hold_finds_nothing_instead_of_failing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string nul = "check\0out";
+
+        var found = await Client<IKeysClient>().ListAsync(Admin, new KeyListQuery(0, 25, Search: "checkout"), ct);
+        var keys = await Client<IKeysClient>().ListAsync(Admin, new KeyListQuery(0, 25, Search: nul), ct);
+        var teams = await Client<ITeamsClient>().ListAsync(Admin, new TeamListQuery(0, 25, Search: "sea\ud800"), ct);
+        var customers = await Client<ICustomersClient>().ListAsync(Admin, new CustomerListQuery(0, 25, Search: nul), ct);
+        var logs = await Client<Gateway.Portal.Features.Logs.ILogsClient>().ListAsync(Admin,
+            new Gateway.Portal.Features.Logs.LogQuery(0, 25, Team: nul), ct);
+
+        Assert.Equal(1, found.Total);
+        Assert.Equal((0, 0, 0, 0), (keys.Total, teams.Total, customers.Value!.Total, logs.Total));
+    }
+
     static ModelSettings Model(string name) => new() { ModelName = name, Provider = "openai", UpstreamModel = "gpt-4o", ApiBase = "http://127.0.0.1:9/v1" };
 
     /// <summary>The client refuses as invalid, naming <paramref name="field"/>, and the store holds not one event more.</summary>

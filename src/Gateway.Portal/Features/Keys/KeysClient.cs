@@ -18,7 +18,7 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
     public async Task<KeyPage> ListAsync(SignedInUser who, KeyListQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now || FormText.MatchesNothingStored(query.Search))
             return new KeyPage([], 0);
         who = now;
         IQueryable<VirtualKey> keys = session.Query<VirtualKey>().Where(k => !k.Revoked);

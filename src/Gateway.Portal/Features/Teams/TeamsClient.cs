@@ -22,7 +22,7 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
     public async Task<TeamPage> ListAsync(SignedInUser who, TeamListQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now || FormText.MatchesNothingStored(query.Search))
             return new TeamPage([], 0);
         IQueryable<Team> teams = session.Query<Team>().Where(t => !t.Deleted);
         if (!now.IsAdmin)
