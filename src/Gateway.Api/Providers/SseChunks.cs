@@ -5,14 +5,19 @@ using System.Runtime.CompilerServices;
 namespace Gateway.Api.Providers;
 
 /// <summary>
-/// Reads a Server-Sent Events body and yields each event's data bytes, stopping at OpenAI's <c>[DONE]</c>.
+/// Reads a Server-Sent Events body and yields each event's data bytes, ending with OpenAI's <c>[DONE]</c> when it comes
+/// (yielded as the last event, <see cref="Event.IsDone"/>, so a reader can tell it from a body that just stopped).
 /// One pooled scratch buffer per stream: an item is valid until the next is requested.
 /// </summary>
 public static class SseChunks
 {
     const int MaxEventBytes = 16 * 1024 * 1024;
 
-    public readonly record struct Event(string EventType, ReadOnlyMemory<byte> Data);
+    public readonly record struct Event(string EventType, ReadOnlyMemory<byte> Data)
+    {
+        /// <summary>OpenAI's end of stream: the upstream said it was done.</summary>
+        public bool IsDone => Data.Span.SequenceEqual("[DONE]"u8);
+    }
 
     public static async IAsyncEnumerable<Event> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -24,9 +29,10 @@ public static class SseChunks
             {
                 if (item.Data.IsEmpty)
                     continue;
-                if (item.Data.Span.SequenceEqual("[DONE]"u8))
+                var current = new Event(item.EventType, item.Data);
+                yield return current;
+                if (current.IsDone)
                     yield break;
-                yield return new Event(item.EventType, item.Data);
             }
         }
         finally

@@ -412,11 +412,22 @@ public sealed partial class ProxyHandler(
         Complete(call, Estimate(call.Request!, attempted, 0), ApiError.ClientClosedStatus);
     }
 
-    /// <summary>A stream that broke or was abandoned is charged for what it produced.</summary>
+    /// <summary>
+    /// A stream that broke or was abandoned is charged for what it produced: at least the tokens of the chunks that went
+    /// out, since the usage a provider reported so far may lag them (Anthropic's message_start counts one output token,
+    /// Gemini's early events only the prompt). Its prompt counts as reported, or as counted when nothing was reported.
+    /// </summary>
     void ChargePartial(CallRecord call, TokenUsage? usage, CompletionText produced, int status)
     {
-        call.UsageEstimated = usage is null;
-        Complete(call, usage ?? Estimate(call.Request!, call.Deployment!, produced.CountTokens()), status);
+        var counted = produced.CountTokens();
+        if (usage is not { } reported)
+        {
+            call.UsageEstimated = true;
+            Complete(call, Estimate(call.Request!, call.Deployment!, counted), status);
+            return;
+        }
+        call.UsageEstimated = counted > reported.CompletionTokens;
+        Complete(call, call.UsageEstimated ? reported with { CompletionTokens = counted } : reported, status);
     }
 
     decimal Complete(CallRecord call, TokenUsage usage, int status)

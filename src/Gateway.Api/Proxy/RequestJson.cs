@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Api.Errors;
+using Gateway.Domain;
 
 namespace Gateway.Api.Proxy;
 
@@ -19,10 +20,10 @@ public static class RequestJson
     public const int MaxDepth = 64;
 
     /// <summary>
-    /// The longest name the gateway records or indexes: models, end users, tags, ids and aliases. PostgreSQL's
-    /// b-tree indexes refuse entries over about 2.7 kB; 512 characters stay under it in any script.
+    /// The longest name the gateway records or indexes: models, end users, tags, ids and aliases. The decisions hold
+    /// every name to the same rule (<see cref="StorableText"/>), so the portal refuses what the API refuses.
     /// </summary>
-    public const int MaxNameLength = 512;
+    public const int MaxNameLength = StorableText.MaxNameLength;
 
     /// <summary>
     /// Checks a whole body; the error to answer with, or null. <paramref name="storable"/>: it will be stored, so NUL is
@@ -101,11 +102,8 @@ public static class RequestJson
             throw new JsonException(LoneSurrogate);
     }
 
-    /// <summary>Whether a decoded name may be recorded: not too long, and no NUL (which PostgreSQL cannot store).</summary>
-    public static string? NameProblem(string name) =>
-        name.Length > MaxNameLength ? $"at most {MaxNameLength} characters"
-        : name.Contains('\0', StringComparison.Ordinal) ? "must not contain NUL (\\u0000)"
-        : null;
+    /// <summary>Whether a decoded name may be recorded: not too long, no NUL, no lone surrogate (<see cref="StorableText"/>).</summary>
+    public static string? NameProblem(string name) => StorableText.NameProblem(name);
 
     /// <summary>Objects of an admin body whose strings are the caller's data (notes, credentials), not names.</summary>
     static readonly HashSet<string> FreeForm = ["metadata", "litellm_params", "model_info"];

@@ -5,8 +5,14 @@ namespace Gateway.Api.Routing;
 
 /// <summary>
 /// A stream the router settled on: its first chunk has arrived (the enumerator stands on it), and each next chunk must
-/// come within <c>stream_timeout</c> of the one before, or the stream ends with a timeout error. A failure part way
+/// come within <c>stream_timeout</c> of asking for it, or the stream ends with a timeout error. A failure part way
 /// counts towards the deployment's cooldown. Disposing it releases the upstream and ends the call's time in flight.
+/// <para>
+/// Cut or not is decided by how the read ends, never by the clock alone: a read that fails (however the cancelled read
+/// surfaces: cancellation, a broken stream, or the provider's "ended before its end marker") after our deadline fired is
+/// the timeout; a read that ends because the provider said it was done ([DONE], message_stop, a finish reason) is a
+/// stream that ended, even when the deadline fired a moment later.
+/// </para>
 /// </summary>
 internal sealed class RoutedStream(
     Router router,
@@ -32,10 +38,14 @@ internal sealed class RoutedStream(
 
     async ValueTask<bool> NextAsync()
     {
+        // The deadline runs only while we wait on the upstream: time the proxy spends writing a chunk to a slow client
+        // is not the upstream's silence. Once it has fired, the token stays cancelled and the next read fails with it.
         deadline.CancelAfter(idleTimeout);
         try
         {
-            return await chunks.MoveNextAsync();
+            var more = await chunks.MoveNextAsync();
+            deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            return more;
         }
         catch (UpstreamStreamException ex) when (!TimedOut)
         {

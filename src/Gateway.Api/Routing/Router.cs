@@ -186,6 +186,8 @@ public sealed partial class Router
                     var (hasFirst, broke) = await FirstChunkAsync(chunks, deployment, timeout, deadline, ct);
                     if (broke is null)
                     {
+                        // From here the stream's deadline runs only while it waits for the next chunk (RoutedStream).
+                        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
                         handedOver = true;
                         var routed = new RoutedStream(this, deployment, chunks, hasFirst, stream, deadline, leaving, timeout, ct);
                         return new Attempt(new UpstreamStream(routed, routed), null, default, 0, TimeSpan.Zero);

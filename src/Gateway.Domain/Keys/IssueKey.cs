@@ -50,7 +50,12 @@ public sealed record IssueKey(Guid KeyId, string KeyHash, string KeyName, string
             ?? KeyRules.NotNegative(command.MaxParallelRequests, "max_parallel_requests")
             ?? KeyRules.ModelLimits(command.ModelRpmLimit, "model_rpm_limit")
             ?? KeyRules.ModelLimits(command.ModelTpmLimit, "model_tpm_limit")
-            ?? KeyRules.Names(command.Tags, "tags");
+            ?? KeyRules.Names(command.Tags, "tags")
+            ?? KeyRules.Aliases(command.Aliases)
+            ?? KeyRules.Name(command.TeamId, "team_id")
+            ?? KeyRules.Name(command.UserId, "user_id")
+            ?? KeyRules.Name(command.OrganizationId, "organization_id")
+            ?? KeyRules.Name(command.KeyType, "key_type");
         if (problem is not null)
             return problem.ToDecision();
 

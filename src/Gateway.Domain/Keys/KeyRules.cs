@@ -26,10 +26,32 @@ static class KeyRules
             : Invalid(field, $"{field} '{text}' is not a duration; use {BudgetDuration.AcceptedForms}.");
 
     public static Rejection? Alias(string? alias) =>
-        alias is not null && string.IsNullOrWhiteSpace(alias) ? Invalid("key_alias", "key_alias must not be empty.") : null;
+        alias is not null && string.IsNullOrWhiteSpace(alias) ? Invalid("key_alias", "key_alias must not be empty.") : Name(alias, "key_alias");
 
-    public static Rejection? Names(IReadOnlyList<string>? names, string field) =>
-        names is not null && names.Any(string.IsNullOrWhiteSpace) ? Invalid(field, $"{field} must not contain empty names.") : null;
+    /// <summary>Any name the gateway stores (<see cref="StorableText"/>); null is no name.</summary>
+    public static Rejection? Name(string? name, string field) =>
+        StorableText.NameProblem(name) is { } problem ? Invalid(field, $"{field} {problem}.") : null;
+
+    public static Rejection? Names(IReadOnlyList<string>? names, string field)
+    {
+        for (var i = 0; i < (names?.Count ?? 0); i++)
+        {
+            if (string.IsNullOrWhiteSpace(names![i]))
+                return Invalid(field, $"{field} must not contain empty names.");
+            if (Name(names[i], $"{field}[{i}]") is { } refusal)
+                return refusal;
+        }
+        return null;
+    }
+
+    /// <summary>Model aliases: each alias and the model it stands for are names.</summary>
+    public static Rejection? Aliases(IReadOnlyDictionary<string, string>? aliases)
+    {
+        foreach (var (alias, model) in aliases ?? new Dictionary<string, string>())
+            if ((Name(alias, "aliases") ?? Name(model, $"aliases.{alias}")) is { } refusal)
+                return refusal;
+        return null;
+    }
 
     public static Rejection? ModelLimits(IReadOnlyDictionary<string, long>? limits, string field)
     {
@@ -37,6 +59,8 @@ static class KeyRules
         {
             if (string.IsNullOrWhiteSpace(model))
                 return Invalid(field, $"{field} must not contain an empty model name.");
+            if (Name(model, field) is { } refusal)
+                return refusal;
             if (limit < 0)
                 return Invalid(field, $"{field} for '{model}' must not be negative.");
         }
@@ -50,6 +74,8 @@ static class KeyRules
         {
             if (string.IsNullOrWhiteSpace(model))
                 return Invalid(field, $"{field} must not contain an empty model name.");
+            if (Name(model, field) is { } refusal)
+                return refusal;
             if (budget is null)
                 return Invalid(field, $"{field} for '{model}' needs a budget_limit.");
             if (budget.BudgetLimit < 0)

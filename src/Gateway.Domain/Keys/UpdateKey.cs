@@ -51,7 +51,11 @@ public sealed record UpdateKey(Guid KeyId, string By)
             ?? KeyRules.NotNegative(command.MaxParallelRequests?.Value, "max_parallel_requests")
             ?? KeyRules.ModelLimits(command.ModelRpmLimit?.Value, "model_rpm_limit")
             ?? KeyRules.ModelLimits(command.ModelTpmLimit?.Value, "model_tpm_limit")
-            ?? KeyRules.Names(command.Tags?.Value, "tags");
+            ?? KeyRules.Names(command.Tags?.Value, "tags")
+            ?? KeyRules.Aliases(command.Aliases?.Value)
+            ?? KeyRules.Name(command.TeamId?.Value, "team_id")
+            ?? KeyRules.Name(command.UserId?.Value, "user_id")
+            ?? KeyRules.Name(command.OrganizationId?.Value, "organization_id");
         if (problem is not null)
             return problem.ToDecision();
 

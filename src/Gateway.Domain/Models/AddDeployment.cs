@@ -17,7 +17,8 @@ public sealed record AddDeployment(
     {
         var refusal = DeploymentChecks.Id(command.DeploymentId)
             ?? DeploymentChecks.ModelName(command.ModelName)
-            ?? DeploymentChecks.Params(command.LitellmParams, rules);
+            ?? DeploymentChecks.Params(command.LitellmParams, rules)
+            ?? DeploymentChecks.StorableInfo(command.ModelInfo);
         if (refusal is not null)
             return refusal;
         if (rules.ConfigIds.Contains(command.DeploymentId))

@@ -29,6 +29,8 @@ internal static class DeploymentChecks
 
         foreach (var (name, value) in litellmParams)
         {
+            if (Storable(name, value, "litellm_params") is { } unstorable)
+                return unstorable;
             // The guard that keeps clear-text credentials out of the event store, whoever built the command.
             if (CredentialFields.IsCredential(name) && value.ValueKind != JsonValueKind.Null
                 && !CredentialSeal.IsSealed(value) && !CredentialFields.IsEnvironmentReference(value))
@@ -37,6 +39,20 @@ internal static class DeploymentChecks
         }
         return null;
     }
+
+    /// <summary>model_info's values are the caller's own, of any length, but must be storable (<see cref="StorableText"/>).</summary>
+    public static Decision? StorableInfo(IReadOnlyDictionary<string, JsonElement>? modelInfo)
+    {
+        foreach (var (name, value) in modelInfo ?? new Dictionary<string, JsonElement>())
+            if (Storable(name, value, "model_info") is { } unstorable)
+                return unstorable;
+        return null;
+    }
+
+    static Decision? Storable(string name, JsonElement value, string map) =>
+        (StorableText.TextProblem(name) ?? StorableText.JsonProblem(value)) is { } problem
+            ? Decision.Invalid($"{map}.{name}", $"{map}.{name} {problem}.")
+            : null;
 
     public static Dictionary<string, JsonElement> Info(IReadOnlyDictionary<string, JsonElement>? modelInfo)
     {

@@ -24,7 +24,8 @@ public sealed record UpdateDeployment(
 
         var litellmParams = command.LitellmParams is null ? stored.LitellmParams : DeploymentChecks.Patched(stored.LitellmParams, command.LitellmParams);
         var info = command.ModelInfo is null ? stored.ModelInfo : DeploymentChecks.Info(DeploymentChecks.Patched(stored.ModelInfo, command.ModelInfo));
-        var refusal = DeploymentChecks.ModelName(command.ModelName) ?? DeploymentChecks.Params(litellmParams, rules);
+        var refusal = DeploymentChecks.ModelName(command.ModelName) ?? DeploymentChecks.Params(litellmParams, rules)
+            ?? DeploymentChecks.StorableInfo(command.ModelInfo);
         if (refusal is not null)
             return refusal;
 

@@ -22,7 +22,7 @@ internal static partial class FieldRules
             return Decision.Invalid(field, $"{field} must be at most {MaxIdLength} characters.");
         if (id.Any(char.IsControl) || id.Trim().Length != id.Length)
             return Decision.Invalid(field, $"{field} must not contain control characters or surrounding spaces.");
-        return null;
+        return Name(id, field);
     }
 
     /// <summary>An alias is optional; when given it must be readable text, since the portal lists by it.</summary>
@@ -36,8 +36,12 @@ internal static partial class FieldRules
             return Decision.Invalid(field, $"{field} must be at most {MaxAliasLength} characters.");
         if (alias.Any(char.IsControl))
             return Decision.Invalid(field, $"{field} must not contain control characters.");
-        return null;
+        return Name(alias, field);
     }
+
+    /// <summary>Any name the gateway stores (<see cref="StorableText"/>); null is no name.</summary>
+    public static Decision? Name(string? name, string field) =>
+        StorableText.NameProblem(name) is { } problem ? Decision.Invalid(field, $"{field} {problem}.") : null;
 
     public static Decision? NotNegative(decimal? value, string field) =>
         value < 0 ? Decision.Invalid(field, $"{field} must not be negative.") : null;
@@ -67,6 +71,8 @@ internal static partial class FieldRules
         {
             if (string.IsNullOrWhiteSpace(models[i]))
                 return Decision.Invalid($"{field}[{i}]", $"{field} must not contain empty names.");
+            if (Name(models[i], $"{field}[{i}]") is { } refusal)
+                return refusal;
         }
         return null;
     }

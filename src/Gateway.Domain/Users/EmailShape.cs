@@ -20,6 +20,6 @@ internal static class EmailShape
 
     public static Decision? Check(string? email) =>
         email is null || LooksValid(email)
-            ? null
+            ? Teams.FieldRules.Name(email, "user_email")
             : Decision.Invalid("user_email", "user_email does not look like an email address.");
 }

@@ -173,12 +173,15 @@ public sealed class AnthropicProvider(UpstreamClients clients, long maxResponseB
                 {
                     throw new UpstreamStreamException(ApiError.UpstreamUnreachable(Name, $"the stream broke: {ex.Message}"));
                 }
-                if (!more)
+                if (!more || events.Current.IsDone)
                     break;
 
                 var item = events.Current;
                 if (item.EventType == "error")
                     throw new UpstreamStreamException(AnthropicErrors.FromStreamEvent(item.Data.Span));
+                // Events go to the client as they came: one that is not JSON would break its SDK, so it ends the stream here.
+                if (!JsonShape.IsObject(item.Data.Span))
+                    throw new UpstreamStreamException(ApiError.UpstreamInvalidResponse(Name, "a stream event is not a JSON object"));
                 stopped |= item.EventType == "message_stop";
                 yield return item.Data;
             }

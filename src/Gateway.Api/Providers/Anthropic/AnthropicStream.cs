@@ -67,7 +67,7 @@ public sealed class AnthropicStream
                     broken = $"the stream broke: {ex.Message}";
                     more = false;
                 }
-                if (!more)
+                if (!more || events.Current.IsDone)
                     break;
 
                 Step step;

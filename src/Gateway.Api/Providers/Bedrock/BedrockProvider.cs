@@ -143,7 +143,12 @@ public sealed class BedrockProvider(UpstreamClients clients, long maxResponseByt
             try
             {
                 if (await reader.ReadAsync(ct) is not { } message)
-                    yield break;
+                {
+                    // A clean end between messages is still cut short until messageStop said the message was whole.
+                    if (translator.Stopped)
+                        yield break;
+                    throw new UpstreamStreamException(ApiError.UpstreamUnreachable(ProviderName, "the stream ended before messageStop"));
+                }
                 if (!message.IsEvent)
                     throw new UpstreamStreamException(BedrockErrors.FromStreamMessage(message));
                 produced = translator.Translate(message.EventType, message.Payload);

@@ -21,6 +21,9 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
 
     public ReadOnlyMemory<byte> Chunk => _output.WrittenMemory;
 
+    /// <summary>True once <c>messageStop</c> came: the message is whole (the usage in <c>metadata</c> may still follow).</summary>
+    public bool Stopped { get; private set; }
+
     /// <summary>Translates one event; true when it produced a chunk (then read <see cref="Chunk"/>).</summary>
     public bool Translate(string? eventType, ReadOnlyMemory<byte> payload)
     {
@@ -135,6 +138,7 @@ internal sealed class ConverseStreamTranslator(string id, long created, string m
         var stopReason = document.RootElement.TryGetProperty("stopReason", out var reason) ? reason.GetString() : null;
         var finishReason = _answeredAsJson && _toolIndexByBlock.Count == 0 ? "stop" : ConverseStopReason.ToFinishReason(stopReason);
         EndDelta(BeginDelta(), finishReason);
+        Stopped = true;
         return true;
     }
 

@@ -110,7 +110,7 @@ internal sealed class GeminiTransport(UpstreamClients clients, long maxResponseB
                 ApiError? failure = null;
                 try
                 {
-                    more = await events.MoveNextAsync();
+                    more = await events.MoveNextAsync() && !events.Current.IsDone;
                     if (more)
                         count = translator.Translate(events.Current.Data.Span, out failure);
                 }

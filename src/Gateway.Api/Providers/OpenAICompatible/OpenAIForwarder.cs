@@ -74,6 +74,7 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
         Stream body, string provider, UpstreamErrorMap mapError, ChunkFilter? drop, [EnumeratorCancellation] CancellationToken ct)
     {
         var events = SseChunks.ReadAsync(body, ct).GetAsyncEnumerator(ct);
+        var finished = false;
         try
         {
             while (true)
@@ -89,11 +90,16 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
                 }
 
                 if (!more)
-                    yield break;
-
+                    break;
                 var item = events.Current;
+                if (item.IsDone)
+                    yield break;
                 if (item.EventType == "error" || StartsWithError(item.Data.Span))
                     throw new UpstreamStreamException(mapError(provider, 500, item.Data.Span));
+                // Chunks go to the client as they came: one that is not JSON would break its SDK, so it ends the stream here.
+                if (!JsonShape.IsOpenAIChunk(item.Data.Span, out var finishes))
+                    throw new UpstreamStreamException(ApiError.UpstreamInvalidResponse(provider, "a stream chunk is not a JSON object"));
+                finished |= finishes;
                 if (drop is not null && drop(item.Data.Span))
                     continue;
                 yield return item.Data;
@@ -103,6 +109,11 @@ public sealed class OpenAIForwarder(UpstreamClients clients, long maxResponseByt
         {
             await events.DisposeAsync();
         }
+
+        // The body ended without [DONE]. Some servers leave it out, but every stream finishes its choices; one that did
+        // not was cut short (a proxy's error page in place of the rest, a truncated chunk, a read the deadline cut).
+        if (!finished)
+            throw new UpstreamStreamException(ApiError.UpstreamUnreachable(provider, "the stream ended before [DONE] or a finish_reason"));
     }
 
     /// <summary>OpenAI-compatible servers report a failure mid-stream as <c>data: {"error": …}</c>.</summary>

@@ -6,8 +6,9 @@ namespace Gateway.Api.Providers.Tokens;
 /// <summary>
 /// The text a completion has produced, gathered from OpenAI chunks (or a whole response) as they pass: message and
 /// delta <c>content</c>, <c>reasoning_content</c>, <c>refusal</c>, tool-call names and arguments, and text-completion
-/// <c>text</c>. Kept as UTF-8 in a pooled buffer so its tokens can be counted when the upstream reports no usage —
-/// also for a stream that broke or whose client left. The text is counted whole (as the model tokenised it); a very
+/// <c>text</c>; also the text, thinking and tool input of Anthropic's own stream events, which /v1/messages passes on
+/// as they came from an Anthropic deployment. Kept as UTF-8 in a pooled buffer so its tokens can be counted when the
+/// upstream reports no usage (or less than was sent) — also for a stream that broke or whose client left. The text is counted whole (as the model tokenised it); a very
 /// long one is counted in slices cut at a space, to bound memory.
 /// </summary>
 public sealed class CompletionText(TokenCounter counter, string model) : IDisposable
@@ -29,11 +30,16 @@ public sealed class CompletionText(TokenCounter counter, string model) : IDispos
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isChoices = reader.ValueTextEquals("choices"u8);
+                var isAnthropicBlock = reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("content_block"u8);
                 reader.Read();
                 if (isChoices && reader.TokenType == JsonTokenType.StartArray)
                 {
                     while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                         ReadChoice(ref reader);
+                }
+                else if (isAnthropicBlock && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadAnthropicBlock(ref reader);
                 }
                 else
                 {
@@ -107,6 +113,27 @@ public sealed class CompletionText(TokenCounter counter, string model) : IDispos
             else if (reader.ValueTextEquals("function_call"u8))
             {
                 ReadFunction(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reader stands on the object of an Anthropic event's <c>delta</c> (<c>text_delta</c>, <c>thinking_delta</c>,
+    /// <c>input_json_delta</c>) or <c>content_block</c> (its opening text, or a tool's name).
+    /// </summary>
+    void ReadAnthropicBlock(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("partial_json"u8)
+                || reader.ValueTextEquals("name"u8))
+            {
+                AppendString(ref reader);
             }
             else
             {

@@ -17,6 +17,8 @@ public sealed class CustomersClient(IDocumentStore store, TimeProvider time) : I
         await using var session = store.QuerySession();
         if (await PortalRights.NowAsync(session, who, ct) is not { IsAdmin: true })
             return PortalResult<CustomerPage>.Forbidden(AdminsOnly);
+        if (FormText.MatchesNothingStored(query.Search))
+            return PortalResult<CustomerPage>.Ok(new CustomerPage([], 0));
         IQueryable<Customer> customers = session.Query<Customer>().Where(c => !c.Deleted);
         if (FormText.OrNone(query.Search) is { } search)
         {

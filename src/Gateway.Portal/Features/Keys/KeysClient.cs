@@ -18,7 +18,7 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
     public async Task<KeyPage> ListAsync(SignedInUser who, KeyListQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now || FormText.MatchesNothingStored(query.Search))
             return new KeyPage([], 0);
         who = now;
         IQueryable<VirtualKey> keys = session.Query<VirtualKey>().Where(k => !k.Revoked);
@@ -78,7 +78,9 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
             return PortalResult<IssuedKey>.Refused(refusal);
 
         var alias = FormText.OrNone(settings.Alias);
-        if (alias is not null && await session.Query<VirtualKey>().AnyAsync(k => k.KeyAlias == alias && !k.Revoked, ct))
+        // A name the store cannot hold is not looked up (PostgreSQL would fail the query); the decision refuses it.
+        if (alias is not null && StorableText.NameProblem(alias) is null
+            && await session.Query<VirtualKey>().AnyAsync(k => k.KeyAlias == alias && !k.Revoked, ct))
             return PortalResult<IssuedKey>.Refused(RejectionKind.Conflict, $"Another key is already called '{alias}'.", "key_alias");
 
         var plaintext = KeyPlaintext.Generate();
@@ -116,7 +118,7 @@ public sealed class KeysClient(IDocumentStore store, PortalOptions options, Time
             return PortalResult<KeyRow>.Refused(refusal);
 
         var alias = FormText.OrNone(settings.Alias);
-        if (alias is not null && alias != key!.KeyAlias
+        if (alias is not null && alias != key!.KeyAlias && StorableText.NameProblem(alias) is null
             && await session.Query<VirtualKey>().AnyAsync(k => k.KeyAlias == alias && !k.Revoked && k.Id != keyId, ct))
             return PortalResult<KeyRow>.Refused(RejectionKind.Conflict, $"Another key is already called '{alias}'.", "key_alias");
 

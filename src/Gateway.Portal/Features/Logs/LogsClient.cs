@@ -17,7 +17,8 @@ public sealed class LogsClient(IDocumentStore store) : ILogsClient
     public async Task<LogPage> ListAsync(SignedInUser who, LogQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        if (await PortalRights.NowAsync(session, who, ct) is not { } rights)
+        if (await PortalRights.NowAsync(session, who, ct) is not { } rights
+            || FormText.MatchesNothingStored(query.Team, query.Customer, query.Model, query.Key))
             return new LogPage([], 0);
         who = rights;
         IQueryable<SpendLog> calls = session.Query<SpendLog>();

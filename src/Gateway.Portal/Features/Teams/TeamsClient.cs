@@ -22,7 +22,7 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
     public async Task<TeamPage> ListAsync(SignedInUser who, TeamListQuery query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        if (await PortalRights.NowAsync(session, who, ct) is not { } now)
+        if (await PortalRights.NowAsync(session, who, ct) is not { } now || FormText.MatchesNothingStored(query.Search))
             return new TeamPage([], 0);
         IQueryable<Team> teams = session.Query<Team>().Where(t => !t.Deleted);
         if (!now.IsAdmin)
@@ -84,7 +84,9 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
         // As /team/new: no id given, one is generated.
         var teamId = FormText.OrNone(settings.TeamId) ?? Guid.CreateVersion7().ToString();
         var alias = FormText.OrNone(settings.Alias);
-        var aliasTaken = alias is not null && await session.Query<Team>().AnyAsync(t => t.Alias == alias && !t.Deleted, ct);
+        // A name the store cannot hold is not looked up (PostgreSQL would fail the query); the decision refuses it.
+        var aliasTaken = alias is not null && StorableText.NameProblem(alias) is null
+            && await session.Query<Team>().AnyAsync(t => t.Alias == alias && !t.Deleted, ct);
         var decision = CreateTeam.Decide(
             new CreateTeam(teamId, alias, settings.ModelList, settings.MaxBudget, settings.SoftBudget,
                 FormText.OrNone(settings.BudgetDuration), settings.TpmLimit, settings.RpmLimit, settings.MaxParallelRequests),
@@ -102,7 +104,7 @@ public sealed class TeamsClient(IDocumentStore store, TimeProvider time) : ITeam
         var alias = FormText.OrNone(settings.Alias);
         return await DecideAsync(who, teamId, adminOnly: true, async (session, _, team) =>
         {
-            var aliasTaken = alias is not null && alias != team.Alias
+            var aliasTaken = alias is not null && alias != team.Alias && StorableText.NameProblem(alias) is null
                 && await session.Query<Team>().AnyAsync(t => t.Alias == alias && !t.Deleted && t.TeamId != team.TeamId, ct);
             // Every field the dialog shows is sent; the decision records only those that differ.
             var command = new UpdateTeam(team.TeamId,
