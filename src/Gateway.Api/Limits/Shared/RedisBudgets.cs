@@ -85,23 +85,7 @@ public sealed class RedisBudgets(RedisLink link, BudgetLedger ledger, TimeProvid
             args[5 + i * 2] = Account(hard[i]);
             args[6 + i * 2] = KeepMilliseconds(hard[i], now);
         }
-        if (!link.Up)
-            link.Keep(db => db.ScriptEvaluateAsync(RedisScripts.Settle, null, args));
-        else
-            _ = SettleAsync(args);
-    }
-
-    async Task SettleAsync(RedisValue[] args)
-    {
-        try
-        {
-            await link.Database.ScriptEvaluateAsync(RedisScripts.Settle, null, args);
-        }
-        catch (Exception ex)
-        {
-            link.Failed(ex);
-            link.Keep(db => db.ScriptEvaluateAsync(RedisScripts.Settle, null, args));
-        }
+        link.Settle(RedisScripts.Settle, args);
     }
 
     static List<BudgetLimit> HardOnly(IReadOnlyList<BudgetLimit> limits)

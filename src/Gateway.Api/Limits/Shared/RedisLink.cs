@@ -90,8 +90,33 @@ public sealed partial class RedisLink(RedisSettings settings, string databaseNam
             LogAway(logger, settings.Endpoint, exception.GetType().Name, exception.Message);
     }
 
+    /// <summary>
+    /// Runs a script that must reach Redis sooner or later (a settlement, a release), without the call waiting for it:
+    /// now when Redis is up; kept for replay when it is away, or when this run fails.
+    /// </summary>
+    public void Settle(string script, RedisValue[] args)
+    {
+        if (_up)
+            _ = SettleNowAsync(script, args);
+        else
+            Keep(db => db.ScriptEvaluateAsync(script, null, args));
+    }
+
+    async Task SettleNowAsync(string script, RedisValue[] args)
+    {
+        try
+        {
+            await Database.ScriptEvaluateAsync(script, null, args);
+        }
+        catch (Exception ex)
+        {
+            Failed(ex);
+            Keep(db => db.ScriptEvaluateAsync(script, null, args));
+        }
+    }
+
     /// <summary>Keeps a settlement Redis missed, to replay when it is back.</summary>
-    public void Keep(Func<IDatabase, Task> settle)
+    void Keep(Func<IDatabase, Task> settle)
     {
         _missed.Enqueue(settle);
         if (Interlocked.Increment(ref _missedCount) <= MaxMissed)

@@ -68,23 +68,7 @@ public sealed class RedisRateLimits(RedisLink link)
             args[4 + i * 2] = limits[i].Scope.Kind + ":" + limits[i].Scope.Id;
             args[5 + i * 2] = limits[i].MaxParallel is null ? "0" : "1";
         }
-        if (!link.Up)
-            link.Keep(db => db.ScriptEvaluateAsync(RedisScripts.Release, null, args));
-        else
-            _ = ReleaseAsync(args);
-    }
-
-    async Task ReleaseAsync(RedisValue[] args)
-    {
-        try
-        {
-            await link.Database.ScriptEvaluateAsync(RedisScripts.Release, null, args);
-        }
-        catch (Exception ex)
-        {
-            link.Failed(ex);
-            link.Keep(db => db.ScriptEvaluateAsync(RedisScripts.Release, null, args));
-        }
+        link.Settle(RedisScripts.Release, args);
     }
 }
 
