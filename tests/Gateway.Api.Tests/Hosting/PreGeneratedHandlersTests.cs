@@ -2,9 +2,7 @@ using System.Runtime.CompilerServices;
 using Gateway.Api.Tests.Infrastructure;
 using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Model;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Wolverine;
 
 namespace Gateway.Api.Tests.Hosting;
@@ -25,18 +23,7 @@ public sealed class PreGeneratedHandlersTests(PostgresFixture postgres)
     /// <summary>Generates every handler into <paramref name="folder"/> from an app built as Program builds it, not started (as Wolverine's own codegen command does).</summary>
     async Task GenerateInto(string folder)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(GatewayHost).Assembly.GetName().Name,
-            EnvironmentName = "Testing",
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DATABASE_URL"] = await postgres.CreateDatabaseAsync(),
-            ["GATEWAY_MASTER_KEY"] = GatewayTestHost.MasterKey,
-            ["GATEWAY_HOME"] = Directory.CreateTempSubdirectory("codegen-").FullName,
-        });
-        builder.AddGateway(NullLogger.Instance);
+        var builder = await GatewayTestHost.BuilderAsync(postgres);
         await using var app = builder.Build();
         app.MapGateway();
 

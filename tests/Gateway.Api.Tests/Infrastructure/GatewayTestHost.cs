@@ -22,6 +22,18 @@ public static class GatewayTestHost
         PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
+        var builder = await BuilderAsync(postgres, configYaml, settings);
+        services?.Invoke(builder.Services);
+        return await AlbaHost.For(builder, app => app.MapGateway());
+    }
+
+    /// <summary>
+    /// The gateway's builder as <see cref="GatewayHost"/> composes it for Program, on its own database (unless the
+    /// settings name one), with an optional config.yaml and settings; not built yet.
+    /// </summary>
+    public static async Task<WebApplicationBuilder> BuilderAsync(
+        PostgresFixture postgres, string? configYaml = null, IDictionary<string, string?>? settings = null)
+    {
         var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
         var values = new Dictionary<string, string?>
         {
@@ -48,8 +60,7 @@ public static class GatewayTestHost
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddGateway(NullLogger.Instance);
-        services?.Invoke(builder.Services);
-        return await AlbaHost.For(builder, app => app.MapGateway());
+        return builder;
     }
 
     /// <summary>Waits until the batching writer has put every event enqueued so far into PostgreSQL.</summary>

@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Api.Tests.Infrastructure;
 
@@ -24,25 +21,8 @@ public sealed class KestrelGateway : IAsyncDisposable
 
     public static async Task<KestrelGateway> StartAsync(PostgresFixture postgres, string configYaml)
     {
-        var home = Directory.CreateDirectory(Path.Combine(postgres.Root, "hosts", Guid.NewGuid().ToString("N"))).FullName;
-        var config = Path.Combine(home, "config.yaml");
-        await File.WriteAllTextAsync(config, configYaml);
-
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(GatewayHost).Assembly.GetName().Name,
-            EnvironmentName = "Testing",
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DATABASE_URL"] = await postgres.CreateDatabaseAsync(),
-            ["GATEWAY_MASTER_KEY"] = GatewayTestHost.MasterKey,
-            ["GATEWAY_HOME"] = home,
-            ["GATEWAY_CONFIG"] = config,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var builder = await GatewayTestHost.BuilderAsync(postgres, configYaml);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddGateway(NullLogger.Instance);
         var app = builder.Build();
         app.MapGateway();
         await app.StartAsync();
