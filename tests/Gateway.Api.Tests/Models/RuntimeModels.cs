@@ -60,15 +60,8 @@ public static class RuntimeModels
     }
 
     /// <summary>Retries a condition until it holds (15 s at most): for what another node learns from the event feed.</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within 15 s");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task Eventually(Func<Task<bool>> condition, string what) =>
+        Poll.Until(condition, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
 }
 
 /// <summary>Keeps every log line of a gateway, at every level, to check what reaches the operator's log.</summary>

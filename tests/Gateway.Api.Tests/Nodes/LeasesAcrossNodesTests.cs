@@ -32,15 +32,7 @@ public sealed class LeasesAcrossNodesTests(PostgresFixture postgres) : IAsyncLif
         await _b.DisposeAsync();
     }
 
-    static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within 30 s");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    static Task Eventually(Func<bool> condition, string what) => Poll.Until(condition, what, TimeSpan.FromSeconds(30));
 
     async Task<int[]> Burst(string key, int calls) =>
         await Task.WhenAll(Enumerable.Range(0, calls).Select(async i =>
@@ -111,12 +103,8 @@ public sealed class LeasesAcrossNodesTests(PostgresFixture postgres) : IAsyncLif
 
         Assert.Equal(400, (await _b.Chat(key)).Context.Response.StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await _b.Chat(key)).Context.Response.StatusCode != 200)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the dead node's lease never gave its headroom back");
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
+        await Poll.Until(async () => (await _b.Chat(key)).Context.Response.StatusCode == 200,
+            "the dead node's lease giving its headroom back", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
         Assert.Equal(200, (await _a.Chat(key)).Context.Response.StatusCode);
     }
 }

@@ -46,15 +46,7 @@ public sealed class RedisAcrossNodesTests(PostgresFixture postgres) : IAsyncLife
 
     static RedisLink Link(IAlbaHost node) => node.Services.GetRequiredService<RedisLink>();
 
-    static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within 30 s");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    static Task Eventually(Func<bool> condition, string what) => Poll.Until(condition, what, TimeSpan.FromSeconds(30));
 
     /// <summary>Calls split evenly across both nodes, all at once; the status of each.</summary>
     async Task<int[]> Burst(string key, int calls) =>

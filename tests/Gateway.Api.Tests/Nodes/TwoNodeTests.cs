@@ -33,15 +33,8 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
-    static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within 15 s");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    static Task Eventually(Func<Task<bool>> condition, string what) =>
+        Poll.Until(condition, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
 
     static decimal Spent(IAlbaHost node, BudgetScope scope) => node.Services.GetRequiredService<BudgetLedger>().Spent(scope);
 

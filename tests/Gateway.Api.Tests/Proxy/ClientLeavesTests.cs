@@ -24,7 +24,7 @@ public sealed class ClientLeavesTests(PostgresFixture postgres)
         // Model "slow" answers after 3 s; the client gives up once the upstream has the call.
         using var leaving = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var call = Send(gateway, """{"model":"slow","messages":[{"role":"user","content":"Tell me a long story about budgets"}]}""", leaving.Token);
-        await WaitUntil(() => !upstream.Requests.IsEmpty, ct);
+        await Poll.Until(() => !upstream.Requests.IsEmpty, "the call reaching the upstream", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(25));
         await leaving.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
@@ -82,13 +82,6 @@ public sealed class ClientLeavesTests(PostgresFixture postgres)
         using var http = Client(gateway);
         using var request = Request(json);
         using var response = await http.SendAsync(request, ct);
-    }
-
-    static async Task WaitUntil(Func<bool> condition, CancellationToken ct)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-            await Task.Delay(25, ct);
-        Assert.True(condition());
     }
 
     /// <summary>The one call the gateway recorded, once the event writer has put it in the store.</summary>

@@ -264,15 +264,7 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, StoppableClust
 
     static Task Eventually(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
 
-    static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {Patience.TotalSeconds} s");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    static Task EventuallyAsync(Func<Task<bool>> condition, string what) => Poll.Until(condition, what, Patience);
 
     static string Describe(SeenCall call) =>
         $"{(call.Stream ? "streamed" : "plain")} call at {call.StartedAt:HH:mm:ss.fff}: {call.Status}, id {call.RequestId}, cost {call.Cost}, " +

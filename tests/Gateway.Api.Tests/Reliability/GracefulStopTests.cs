@@ -116,15 +116,8 @@ public sealed class GracefulStopTests(PostgresFixture postgres)
         Assert.Single(await session.Events.FetchStreamAsync(callId, token: TestContext.Current.CancellationToken));
     }
 
-    static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no {what} within 30 s");
-            await Task.Delay(5, TestContext.Current.CancellationToken);
-        }
-    }
+    static Task Until(Func<bool> condition, string what) =>
+        Poll.Until(condition, what, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
 
     internal static string PacedConfig(FakeOpenAI upstream) => $$"""
         model_list:

@@ -160,7 +160,7 @@ public sealed class StreamFaultTests(StreamFaultGateway fixture) : IClassFixture
         foreach (var served in upstream.Requests)
             Assert.True(await served.ConnectionClosed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct), $"{served.Scenario}: the gateway left the connection open");
         Assert.Equal(upstream.Opened, upstream.ClosedByPeer);
-        await WaitUntil(() => Interlocked.Read(ref held) == 0, ct);
+        await Poll.Until(() => Interlocked.Read(ref held) == 0, "the handler holding no connection to the stalled upstream", TimeSpan.FromSeconds(30));
         Assert.True(Interlocked.Read(ref opened) >= 100, $"the handler reported {opened} connections opened to the stalled upstream");
     }
 
@@ -362,12 +362,5 @@ public sealed class StreamFaultTests(StreamFaultGateway fixture) : IClassFixture
         using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("key").GetString()!;
-    }
-
-    static async Task WaitUntil(Func<bool> condition, CancellationToken ct)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-            await Task.Delay(50, ct);
-        Assert.True(condition());
     }
 }
