@@ -28,15 +28,15 @@ audit() {
 
 echo "== seed $FIRST events"
 $BENCH seed --home "$GATEWAY_HOME" --events "$FIRST"
-echo "== projections rebuild -p DailySpend"
-"${TIME[@]}" $GATEWAY projections rebuild -p DailySpend > /dev/null
+echo "== projections rebuild -p Spend"
+"${TIME[@]}" $GATEWAY projections rebuild -p Spend > /dev/null
 audit
 
 if [ "$EVENTS" -gt "$FIRST" ]; then
   echo "== seed $(( EVENTS - FIRST )) more events"
   $BENCH seed --home "$GATEWAY_HOME" --events $(( EVENTS - FIRST )) --first "$FIRST"
-  echo "== projections rebuild -p DailySpend"
-  "${TIME[@]}" $GATEWAY projections rebuild -p DailySpend > /dev/null
+  echo "== projections rebuild -p Spend"
+  "${TIME[@]}" $GATEWAY projections rebuild -p Spend > /dev/null
   audit
 fi
 

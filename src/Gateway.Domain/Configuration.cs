@@ -85,13 +85,10 @@ public static class Configuration
     {
         options.Events.AddEventType<RequestCompleted>();
         options.Events.AddEventType<RequestFailed>();
-        options.Projections.Add<KeySpendProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<TeamSpendProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<UserSpendProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<CustomerSpendProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<ModelSpendProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<DailySpendProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<SpendLogProjection>(ProjectionLifecycle.Async);
+        // One projection for every spend read model: the daemon reads each page of calls once (SpendProjection).
+        foreach (var readModel in SpendProjection.ReadModels)
+            options.RegisterDocumentType(readModel);
+        options.Projections.Add(new SpendProjection(), ProjectionLifecycle.Async);
 
         // Their columns and indexes: SpendLog.ConfigureMarten and DailySpend.ConfigureMarten (composite indexes need the mapping).
     }

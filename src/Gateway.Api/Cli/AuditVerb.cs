@@ -109,7 +109,7 @@ public static class AuditVerb
         await error.WriteLineAsync(
             $"error: the daily spend projection disagrees with the events on {rows.Count} row(s): recorded {AuditReportFormats.Money(report.Totals.RecordedCost)}, "
             + $"projected {AuditReportFormats.Money(report.Totals.ProjectedCost)}. A broken projection is an incident: find out why, "
-            + "then rebuild it from the events with `gateway projections rebuild -p DailySpend`.");
+            + "then rebuild it from the events with `gateway projections rebuild -p Spend`.");
         foreach (var row in rows.Take(10))
         {
             await error.WriteLineAsync(

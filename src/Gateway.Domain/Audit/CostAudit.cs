@@ -21,8 +21,8 @@ namespace Gateway.Domain.Audit;
 /// </param>
 public sealed class CostAudit(IDocumentStore store, Func<PriceSheet, IReadOnlyDictionary<string, ModelPrice>>? deploymentPrices = null)
 {
-    /// <summary>The daemon's name for the daily spend projection's only shard, in <c>mt_event_progression</c>.</summary>
-    public const string DailySpendShard = nameof(DailySpend) + ":All";
+    /// <summary>The daemon's shard that writes the daily spend rows, in <c>mt_event_progression</c>.</summary>
+    public const string DailySpendShard = SpendProjection.Shard;
 
     // Postgres keeps timestamps to the microsecond and .NET to 100 ns: the SQL filter is a little wider than the
     // period, and AuditQuery.Covers then decides exactly, with the same values the projection saw.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Marten.Events.Projections;
 using Marten.Schema;
 
 namespace Gateway.Domain.Spend;
@@ -88,15 +87,12 @@ public sealed class DailySpend
         IdFor(DayOf(e.StartedAt), e.KeyHash, e.ModelGroup, null, e.Provider, e.TeamId, e.UserId, e.CustomerId);
 }
 
-/// <summary>Rolls every recorded call up by day and dimensions. Async, for the exactness DESIGN.md explains.</summary>
-public sealed partial class DailySpendProjection : MultiStreamProjection<DailySpend, string>
+/// <summary>
+/// Rolls every recorded call up by day and dimensions (the row is <see cref="DailySpend.IdOf(RequestCompleted)"/>): one
+/// rule of <see cref="SpendProjection"/>. Async, for the exactness DESIGN.md explains.
+/// </summary>
+public sealed class DailySpendProjection
 {
-    public DailySpendProjection()
-    {
-        Identity<RequestCompleted>(DailySpend.IdOf);
-        Identity<RequestFailed>(DailySpend.IdOf);
-    }
-
     public void Apply(RequestCompleted e, DailySpend day)
     {
         Describe(day, e.StartedAt, e.KeyHash, e.ModelGroup, e.Model, e.Provider, e.TeamId, e.UserId, e.CustomerId);

@@ -1,22 +1,17 @@
-using JasperFx.Events;
-using Marten.Events.Projections;
-
 namespace Gateway.Domain.Spend;
 
 /// <summary>What one key (by its SHA-256 hash) has spent in all, and per model; behind <c>/key/info</c>'s model spend.</summary>
 public sealed class KeySpend : SpendTotals;
 
 /// <summary>
-/// Rolls every charged call up by key. Async (the daemon applies events in order, exactly once): an inline
-/// multi-stream projection loses updates when requests land concurrently (DESIGN.md).
+/// Rolls every charged call up by key: one rule of <see cref="SpendProjection"/>. Async (the daemon applies events in
+/// order, exactly once): an inline multi-stream projection loses updates when requests land concurrently (DESIGN.md).
 /// </summary>
-public sealed partial class KeySpendProjection : MultiStreamProjection<KeySpend, string>
+public sealed class KeySpendProjection
 {
-    public KeySpendProjection()
-    {
-        Identity<RequestCompleted>(e => e.KeyHash ?? "");
-        Identity<RequestFailed>(e => e.KeyHash ?? "");
-    }
+    public static string IdOf(RequestCompleted e) => e.KeyHash ?? "";
+
+    public static string IdOf(RequestFailed e) => e.KeyHash ?? "";
 
     public void Apply(RequestCompleted e, KeySpend view) => view.Add(e.ModelGroup, e.Cost, e.PromptTokens, e.CompletionTokens, e.At);
 

@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using JasperFx.Events;
-using Marten.Events.Projections;
 using Marten.Schema;
 
 namespace Gateway.Domain.Spend;
@@ -104,18 +103,12 @@ public sealed class SpendLog
 }
 
 /// <summary>
-/// Builds a <see cref="SpendLog"/> per request from its <see cref="RequestCompleted"/> or <see cref="RequestFailed"/>.
-/// Async like every spend read model (DESIGN.md); keyed by the request id the event carries, not by the stream, so
-/// the row is the same whichever stream the writer put the event on.
+/// Builds a <see cref="SpendLog"/> per request from its <see cref="RequestCompleted"/> or <see cref="RequestFailed"/>:
+/// one rule of <see cref="SpendProjection"/>. Keyed by the request id the event carries, not by the stream, so the row
+/// is the same whichever stream the writer put the event on.
 /// </summary>
-public sealed partial class SpendLogProjection : MultiStreamProjection<SpendLog, Guid>
+public sealed class SpendLogProjection
 {
-    public SpendLogProjection()
-    {
-        Identity<RequestCompleted>(e => e.RequestId);
-        Identity<RequestFailed>(e => e.RequestId);
-    }
-
     public void Apply(IEvent<RequestCompleted> recorded, SpendLog log)
     {
         var e = recorded.Data;

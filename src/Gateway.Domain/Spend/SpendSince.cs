@@ -31,7 +31,7 @@ public sealed record SpendFilter(
 public static class SpendSince
 {
     /// <summary>The daemon's name for the request log's only shard, in <c>mt_event_progression</c>.</summary>
-    public const string LogShard = nameof(SpendLog) + ":All";
+    public const string LogShard = SpendProjection.Shard;
 
     public static async Task<decimal> SumAsync(IQuerySession session, SpendFilter filter, CancellationToken ct)
     {

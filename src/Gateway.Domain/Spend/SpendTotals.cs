@@ -28,6 +28,6 @@ public abstract class SpendTotals
         LastRequestAt = at;
     }
 
-    /// <summary>The identity of an optional dimension: none when the call had no such owner.</summary>
-    internal static IReadOnlyList<string> Of(string? id) => string.IsNullOrEmpty(id) ? [] : [id];
+    /// <summary>The identity of an optional dimension: null when the call had no such owner.</summary>
+    internal static string? Owner(string? id) => string.IsNullOrEmpty(id) ? null : id;
 }

@@ -1,18 +1,14 @@
-using Marten.Events.Projections;
-
 namespace Gateway.Domain.Spend;
 
 /// <summary>What one team (team_id) has spent in all, and per model group.</summary>
 public sealed class TeamSpend : SpendTotals;
 
-/// <summary>Rolls every recorded call up by its TeamId; calls without one are not counted here. Async (DESIGN.md).</summary>
-public sealed partial class TeamSpendProjection : MultiStreamProjection<TeamSpend, string>
+/// <summary>Rolls every recorded call up by its TeamId; calls without one are not counted here. One rule of <see cref="SpendProjection"/>.</summary>
+public sealed class TeamSpendProjection
 {
-    public TeamSpendProjection()
-    {
-        Identities<RequestCompleted>(e => SpendTotals.Of(e.TeamId));
-        Identities<RequestFailed>(e => SpendTotals.Of(e.TeamId));
-    }
+    public static string? IdOf(RequestCompleted e) => SpendTotals.Owner(e.TeamId);
+
+    public static string? IdOf(RequestFailed e) => SpendTotals.Owner(e.TeamId);
 
     public void Apply(RequestCompleted e, TeamSpend view) => view.Add(e.ModelGroup, e.Cost, e.PromptTokens, e.CompletionTokens, e.At);
 

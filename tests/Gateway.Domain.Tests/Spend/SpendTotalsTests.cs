@@ -39,7 +39,7 @@ public class SpendTotalsTests
 
         Assert.Equal(0.75m, model.Spend);
         Assert.Equal(new Dictionary<string, decimal> { ["gpt-4o-2024-08-06"] = 0.5m }, model.ModelSpend);
-        Assert.Equal(["gpt-4o"], ModelSpendProjection.GroupsOf(Refused()));
-        Assert.Empty(ModelSpendProjection.GroupsOf(Refused(deployment: null, group: "typed-by-the-client")));
+        Assert.Equal("gpt-4o", ModelSpendProjection.GroupOf(Refused()));
+        Assert.Null(ModelSpendProjection.GroupOf(Refused(deployment: null, group: "typed-by-the-client")));
     }
 }
