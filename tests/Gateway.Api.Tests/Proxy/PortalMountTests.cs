@@ -1,5 +1,12 @@
+using System.Collections.Concurrent;
 using Alba;
 using Gateway.Api.Tests.Infrastructure;
+using Gateway.Portal;
+using Gateway.Portal.Features.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Api.Tests.Proxy;
 
@@ -28,5 +35,55 @@ public sealed class PortalMountTests(MockGateway gateway) : IClassFixture<MockGa
         });
 
         Assert.EndsWith("/ui/signin?ReturnUrl=%2Fui", result.Context.Response.Headers.Location.ToString());
+    }
+
+    [Fact]
+    public async Task api_calls_never_read_the_portal_cookie_while_portal_pages_do()
+    {
+        // Every request that reads the cookie validates its principal: record where that happens.
+        var validated = new ConcurrentBag<string>();
+        var options = gateway.Host.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(PortalAuthentication.Scheme);
+        var original = options.Events.OnValidatePrincipal;
+        options.Events.OnValidatePrincipal = context =>
+        {
+            validated.Add(context.Request.Path);
+            return original(context);
+        };
+        try
+        {
+            await using var scope = gateway.Host.Services.CreateAsyncScope();
+            var signIn = await scope.ServiceProvider.GetRequiredService<IPortalAccounts>()
+                .SignInAsync("admin", GatewayTestHost.MasterKey, TestContext.Current.CancellationToken);
+            var cookie = $"{PortalAuthentication.CookieName}={options.TicketDataFormat.Protect(new AuthenticationTicket(signIn.Principal!, PortalAuthentication.Scheme))}";
+
+            await gateway.Host.Scenario(s =>
+            {
+                s.Post.Json(ChatCompletionsTests.Chat("Hi")).ToUrl("/v1/chat/completions");
+                s.WithMasterKey();
+                s.WithRequestHeader("Cookie", cookie);
+                s.StatusCodeShouldBeOk();
+            });
+            await gateway.Host.Scenario(s =>
+            {
+                s.Get.Url("/v1/models");
+                s.WithMasterKey();
+                s.WithRequestHeader("Cookie", cookie);
+                s.StatusCodeShouldBeOk();
+            });
+            Assert.Empty(validated);
+
+            // The same cookie on a portal page is read: signed in, no redirect to sign in.
+            await gateway.Host.Scenario(s =>
+            {
+                s.Get.Url("/ui");
+                s.WithRequestHeader("Cookie", cookie);
+                s.StatusCodeShouldBeOk();
+            });
+            Assert.Contains("/ui", validated);
+        }
+        finally
+        {
+            options.Events.OnValidatePrincipal = original;
+        }
     }
 }
