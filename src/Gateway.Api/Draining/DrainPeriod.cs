@@ -24,7 +24,7 @@ public static class DrainPeriod
         if (seconds is null)
             return TimeSpan.Zero;
         if (double.IsNaN(seconds.Value) || seconds.Value is < 0 or > MaxSeconds)
-            throw new ConfigException(settings.Environment("config") ?? settings.Environment("GATEWAY_CONFIG") ?? "environment", source, null,
+            throw new ConfigException(configured is null ? "environment" : settings.Environment("config") ?? settings.Environment("GATEWAY_CONFIG") ?? "config.yaml", source, null,
                 $"expected a number of seconds from 0 to {MaxSeconds.ToString(CultureInfo.InvariantCulture)}, got '{(configured?.ToString(CultureInfo.InvariantCulture) ?? text)}'.");
         return TimeSpan.FromSeconds(seconds.Value);
     }

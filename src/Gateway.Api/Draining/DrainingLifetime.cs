@@ -6,7 +6,7 @@ namespace Gateway.Api.Draining;
 /// The host's lifetime when a drain period is set, in place of ConsoleLifetime (a host has one <see cref="IHostLifetime"/>;
 /// ConsoleLifetime stops the application on the first SIGTERM). On SIGTERM or SIGINT the node drains: it reports not
 /// ready and keeps serving for the period, then the usual graceful stop begins (Kestrel finishes the calls in flight,
-/// the event writer records every call). A second SIGTERM or SIGINT while draining, or a SIGQUIT, stops at once.
+/// the event writer records every call). A second SIGTERM or SIGINT while draining, or a SIGQUIT, starts that stop at once.
 /// </summary>
 public sealed partial class DrainingLifetime(
     NodeDrain drain, IHostApplicationLifetime application, TimeProvider time, ILogger<DrainingLifetime> log) : IHostLifetime, IDisposable
