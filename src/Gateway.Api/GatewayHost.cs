@@ -2,6 +2,7 @@ using Gateway.Api.Access;
 using Gateway.Api.Admin;
 using Gateway.Api.Alerts;
 using Gateway.Api.Audit;
+using Gateway.Api.Draining;
 using Gateway.Api.Errors;
 using Gateway.Api.Events;
 using Gateway.Api.Health;
@@ -60,6 +61,7 @@ public static class GatewayHost
         var masterKey = settings.MasterKey ?? GeneratedMasterKey(settings, startupLog);
 
         services.AddSingleton(settings);
+        services.AddDraining(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BudgetAlerts>();
         services.AddSingleton<IBudgetAlertSink>(sp => sp.GetRequiredService<BudgetAlerts>());
@@ -177,6 +179,7 @@ public static class GatewayHost
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseDrainingConnections();
         // The client's address, for limits on failed authentication, is the connection's unless a trusted proxy forwarded it.
         if (app.Services.GetRequiredService<GatewaySettings>().TrustedProxies is { Count: > 0 } proxies)
             app.UseForwardedHeaders(TrustedForwarding(proxies));

@@ -34,6 +34,9 @@ public sealed record GeneralSettings
     /// </summary>
     public bool? AllowRequestsOnDbUnavailable { get; init; }
 
+    /// <summary>Our own key <c>drain_seconds</c>: how long a node drains on SIGTERM before it stops (see Draining/NodeDrain).</summary>
+    public double? DrainSeconds { get; init; }
+
     /// <summary>
     /// Our own key <c>price_sheet</c>: a price file in LiteLLM's cost-map format. A relative path is
     /// resolved against the config file's folder by <see cref="ConfigFileLoader.Load"/>.
@@ -56,6 +59,7 @@ public sealed record GeneralSettings
         FailedAuthWindowSeconds = map.Double("failed_auth_window_seconds"),
         TrustedProxies = map.TextList("trusted_proxies"),
         AllowRequestsOnDbUnavailable = map.Bool("allow_requests_on_db_unavailable"),
+        DrainSeconds = map.Double("drain_seconds"),
         PriceSheet = map.Text("price_sheet"),
         Alerting = map.TextList("alerting"),
         Extra = map.Rest(),
@@ -67,7 +71,7 @@ public sealed record GeneralSettings
         builder.Append($"MasterKey = {(MasterKey is null ? "" : "<redacted>")}, DatabaseUrl = {(DatabaseUrl is null ? "" : "<redacted>")}, ");
         builder.Append($"MaxRequestSizeMb = {MaxRequestSizeMb}, MaxResponseSizeMb = {MaxResponseSizeMb}, MaxJsonDepth = {MaxJsonDepth}, PriceSheet = {PriceSheet}, ");
         builder.Append($"FailedAuthLimit = {FailedAuthLimit}, FailedAuthWindowSeconds = {FailedAuthWindowSeconds}, TrustedProxies = [{string.Join(", ", TrustedProxies)}], ");
-        builder.Append($"AllowRequestsOnDbUnavailable = {AllowRequestsOnDbUnavailable}, ");
+        builder.Append($"AllowRequestsOnDbUnavailable = {AllowRequestsOnDbUnavailable}, DrainSeconds = {DrainSeconds}, ");
         builder.Append($"Extra keys = [{string.Join(", ", Extra.Keys)}]");
         return true;
     }

@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Gateway.Api.Draining;
 using Npgsql;
 
 namespace Gateway.Api.Health;
 
-/// <summary>LiteLLM's health routes: liveness needs nothing, readiness reports the database. Neither needs a key.</summary>
+/// <summary>
+/// LiteLLM's health routes: liveness needs nothing, readiness reports the database, and a node draining before it stops
+/// (status "draining", 503: a balancer takes it out of rotation while it still serves). Neither needs a key.
+/// </summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
@@ -16,9 +20,11 @@ public static class HealthEndpoints
         return routes;
     }
 
-    static async Task<IResult> Readiness(HealthDatabase database, CancellationToken ct)
+    static async Task<IResult> Readiness(HealthDatabase database, NodeDrain drain, CancellationToken ct)
     {
         var (connected, error) = await database.PingAsync(ct);
+        if (drain.IsDraining)
+            return Results.Json(new { status = "draining", db = connected ? "connected" : "disconnected" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         return connected
             ? Results.Json(new { status = "healthy", db = "connected" })
             : Results.Json(new { status = "unhealthy", db = "disconnected", error }, statusCode: StatusCodes.Status503ServiceUnavailable);
