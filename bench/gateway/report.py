@@ -35,8 +35,8 @@ for r in rows:
           f"| {ratio} | {overhead} | {errors} | {r.get('rss_mb', '')} |")
 
 print("\nGateway against Portkey, and what the gateway persisted:\n")
-print("| scenario | conns | × Portkey | CPU µs per call | served (upstream calls) | RequestCompleted | during load /s | request log rows | projection lag s | lost |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| scenario | conns | × Portkey | CPU µs per call | PostgreSQL CPU µs per call | served (upstream calls) | RequestCompleted | during load /s | request log rows | projection lag s | lost |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["target"] != "gateway":
         continue
@@ -50,5 +50,6 @@ for r in rows:
         times = f"{rps(r) / rps(portkey):.1f}×"
     lost = r["upstream_calls"] - min(r["events"], r["request_log_rows"])
     cpu = f"{r['cpu_s_until_projected'] * 1e6 / r['upstream_calls']:,.0f}" if r.get("cpu_s_until_projected") and r["upstream_calls"] else ""
-    print(f"| {r['scenario']} | {r['connections']} | {times} | {cpu} | {r['upstream_calls']:,} | {r['events']:,} "
+    pg = f"{r['pg_cpu_s_until_projected'] * 1e6 / r['upstream_calls']:,.0f}" if r.get("pg_cpu_s_until_projected") and r["upstream_calls"] else ""
+    print(f"| {r['scenario']} | {r['connections']} | {times} | {cpu} | {pg} | {r['upstream_calls']:,} | {r['events']:,} "
           f"| {r['events_during_load'] / duration:,.0f} | {r['request_log_rows']:,} | {r['projection_lag_s']} | {lost} |")

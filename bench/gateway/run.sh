@@ -155,6 +155,13 @@ fi
 # --- load -------------------------------------------------------------------------------------------------------------
 # CPU time the process has used, in clock ticks (user + system): per request it holds up on a shared, noisy machine.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# PostgreSQL's CPU: the postmaster, the backends it has reaped (cutime/cstime) and the ones still running.
+pg_ticks() {
+  local postmaster; postmaster=$(head -1 "$WORK/home/postgres/data/postmaster.pid")
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster/stat"
+    for child in $(pgrep -P "$postmaster"); do awk '{print $14 + $15}' "/proc/$child/stat" 2>/dev/null || true; done; } \
+    | awk '{ total += $1 } END { print total }'
+}
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 peak_mb() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 proxied_calls() { sleep 0.5; [ -f "$WORK/nginx/logs/proxied.log" ] && wc -l < "$WORK/nginx/logs/proxied.log" || echo 0; }
@@ -231,7 +238,7 @@ for scenario in $SCENARIOS; do
             >"$WORK/perf.log" 2>&1 &
           observers+=($!)
         fi
-        ticks_before=$(cpu_ticks "$GATEWAY_PID")
+        ticks_before=$(cpu_ticks "$GATEWAY_PID"); pg_before=$(pg_ticks)
         figures=$(load "$url" "$body" "$headers" "$connections" "$DURATION")
         ticks_during=$(( $(cpu_ticks "$GATEWAY_PID") - ticks_before ))
         for pid in "${observers[@]}"; do wait "$pid" || true; done
@@ -241,13 +248,14 @@ for scenario in $SCENARIOS; do
         fi
         events_at_stop=$(events)
         lag=$(projection_lag_s)
-        ticks_with_lag=$(( $(cpu_ticks "$GATEWAY_PID") - ticks_before ))
+        ticks_with_lag=$(( $(cpu_ticks "$GATEWAY_PID") - ticks_before )); pg_with_lag=$(( $(pg_ticks) - pg_before ))
         calls_after=$(proxied_calls); events_after=$(events); log_after=$(request_log_rows)
         extra=$(python3 - <<EOF
 import json
 print(json.dumps({
   "rss_mb": $(rss_mb "$GATEWAY_PID"), "peak_rss_mb": $(peak_mb "$GATEWAY_PID"),
   "cpu_s_during_load": $ticks_during / $(getconf CLK_TCK), "cpu_s_until_projected": $ticks_with_lag / $(getconf CLK_TCK),
+  "pg_cpu_s_until_projected": $pg_with_lag / $(getconf CLK_TCK),
   "upstream_calls": $calls_after - $calls_before,
   "events_during_load": $events_at_stop - $events_before,
   "events": $events_after - $events_before,
