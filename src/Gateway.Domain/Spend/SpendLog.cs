@@ -94,7 +94,8 @@ public sealed class SpendLog
             var column = Column(mapping, owner);
             foreach (var single in mapping.Indexes.OfType<DocumentIndex>().Where(i => i.Columns.SequenceEqual([column])).ToList())
                 mapping.Indexes.Remove(single);
-            mapping.Indexes.Add(new DocumentIndex(mapping, column, start));
+            // A call without a team, user or customer adds nothing to that owner's index ("owner = ?" implies not null).
+            mapping.Indexes.Add(new DocumentIndex(mapping, column, start) { Predicate = owner == nameof(KeyHash) ? null : $"{column} is not null" });
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class SpendProjection : ProjectionBase, IProjection
         IncludeType<RequestFailed>();
         foreach (var type in ReadModels)
             Options.DeleteViewTypeOnTeardown(type);
+        Options.BatchSize = 2_000;
     }
 
     public override IEnumerable<Type> PublishedTypes() => ReadModels;
