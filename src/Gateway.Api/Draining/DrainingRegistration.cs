@@ -7,7 +7,7 @@ public static class DrainingRegistration
 {
     public static IServiceCollection AddDraining(this IServiceCollection services, GatewaySettings settings)
     {
-        var drain = new NodeDrain(DrainPeriod.Resolve(settings));
+        var drain = new NodeDrain(settings.DrainPeriod);
         services.AddSingleton(drain);
         // Registered after the host's ConsoleLifetime, so this one is the lifetime the host asks for.
         if (drain.Period > TimeSpan.Zero)

@@ -46,6 +46,12 @@ public sealed record GatewaySettings(
     /// </summary>
     public bool AllowRequestsOnDbUnavailable { get; init; } = true;
 
+    /// <summary>
+    /// How long a node drains on SIGTERM before it stops (<c>general_settings.drain_seconds</c>, our own key, or
+    /// <c>GATEWAY_DRAIN_SECONDS</c>; see Draining/NodeDrain): zero, the default, stops at once as a single node does.
+    /// </summary>
+    public TimeSpan DrainPeriod { get; init; }
+
     public static readonly IReadOnlyList<TimeSpan> DefaultWebhookRetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
@@ -82,6 +88,7 @@ public sealed record GatewaySettings(
             PriceFile = priceFileSheet,
             PriceFilePath = priceFile,
             MaxJsonDepth = JsonDepth(general.MaxJsonDepth, environment("GATEWAY_MAX_JSON_DEPTH"), configPath),
+            DrainPeriod = Drain(general.DrainSeconds, environment("GATEWAY_DRAIN_SECONDS"), configPath),
             FailedAuthLimit = FailedAuth(general, environment, configPath),
             TrustedProxies = Proxies(general.TrustedProxies.Count > 0 ? general.TrustedProxies
                 : (environment("GATEWAY_TRUSTED_PROXIES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), configPath),
@@ -102,6 +109,23 @@ public sealed record GatewaySettings(
             throw new ConfigException(configPath ?? "environment", source, null,
                 $"expected a whole number from 8 to {Gateway.Api.Proxy.RequestJson.MaxDepth} (the depth every JSON reader in the gateway supports), got '{configured?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? variable}'.");
         return depth.Value;
+    }
+
+    /// <summary>An hour at most: longer would outlast any orchestrator's grace period, so it is surely a typo.</summary>
+    const double MaxDrainSeconds = 3600;
+
+    static TimeSpan Drain(double? configured, string? variable, string? configPath)
+    {
+        var source = configured is null ? "GATEWAY_DRAIN_SECONDS" : "general_settings.drain_seconds";
+        var seconds = configured;
+        if (seconds is null && variable is not null)
+            seconds = double.TryParse(variable, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : double.NaN;
+        if (seconds is null)
+            return TimeSpan.Zero;
+        if (double.IsNaN(seconds.Value) || seconds.Value is < 0 or > MaxDrainSeconds)
+            throw new ConfigException(configured is null ? "environment" : configPath ?? "environment", source, null,
+                $"expected a number of seconds from 0 to {MaxDrainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}, got '{configured?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? variable}'.");
+        return TimeSpan.FromSeconds(seconds.Value);
     }
 
     static FailedAttemptLimit FailedAuth(GeneralSettings general, Func<string, string?> environment, string? configPath)

@@ -130,7 +130,7 @@ public sealed class DrainTests(PostgresFixture postgres)
                 File.WriteAllText(path, $"general_settings:\n  drain_seconds: {config}\n");
                 values["GATEWAY_CONFIG"] = path;
             }
-            return DrainPeriod.Resolve(GatewaySettings.Resolve(new ConfigurationBuilder().AddInMemoryCollection(values).Build()));
+            return GatewaySettings.Resolve(new ConfigurationBuilder().AddInMemoryCollection(values).Build()).DrainPeriod;
         }
         finally
         {
