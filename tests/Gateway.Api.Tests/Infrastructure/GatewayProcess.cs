@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Npgsql;
 
@@ -27,12 +26,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         Name = name;
         _process = process;
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
-        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = BaseUrl,
-            Timeout = TimeSpan.FromMinutes(2),
-        };
-        Client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayTestHost.MasterKey);
+        Client = MasterKeyClient(BaseUrl);
         process.OutputDataReceived += (_, line) => Keep(line.Data);
         process.ErrorDataReceived += (_, line) => Keep(line.Data);
     }
@@ -70,7 +64,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         // A port found free can be taken before the gateway binds it; then it fails to start, and another is tried.
         for (var attempt = 1; ; attempt++)
         {
-            var gateway = Launch(name, home, FreePort(), databaseUrl, config, environment, arguments ?? []);
+            var gateway = Launch(name, home, LocalPorts.Free(), databaseUrl, config, environment, arguments ?? []);
             try
             {
                 await gateway.WaitUntilReadyAsync();
@@ -138,13 +132,6 @@ public sealed class GatewayProcess : IAsyncDisposable
     static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     async Task WaitUntilReadyAsync()
     {
         var deadline = DateTime.UtcNow + StartDeadline;
@@ -154,17 +141,35 @@ public sealed class GatewayProcess : IAsyncDisposable
                 throw new GatewayNotReady($"{Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
             if (DateTime.UtcNow > deadline)
                 throw new GatewayNotReady($"{Name} was not ready within {StartDeadline.TotalSeconds} s:\n{Output}");
-            try
-            {
-                using var ready = await Client.GetAsync("/health/readiness", TestContext.Current.CancellationToken);
-                if (ready.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+            if (await IsReadyAsync(Client))
+                return;
             await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>A keep-alive client of <paramref name="baseUrl"/> (a gateway, or a balancer in front of some), with the master key.</summary>
+    public static HttpClient MasterKeyClient(Uri baseUrl)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+        {
+            BaseAddress = baseUrl,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayTestHost.MasterKey);
+        return client;
+    }
+
+    /// <summary>Whether /health/readiness answers 200 through <paramref name="client"/>; false while nothing listens yet.</summary>
+    public static async Task<bool> IsReadyAsync(HttpClient client)
+    {
+        try
+        {
+            using var ready = await client.GetAsync("/health/readiness", TestContext.Current.CancellationToken);
+            return ready.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 

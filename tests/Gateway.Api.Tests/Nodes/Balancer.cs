@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Gateway.Api.Tests.Infrastructure;
 
@@ -28,12 +26,7 @@ public sealed partial class Balancer : IAsyncDisposable
         _process = process;
         _directory = directory;
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
-        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = BaseUrl,
-            Timeout = TimeSpan.FromMinutes(2),
-        };
-        Client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayTestHost.MasterKey);
+        Client = GatewayProcess.MasterKeyClient(BaseUrl);
         process.OutputDataReceived += (_, line) => Keep(line.Data);
         process.ErrorDataReceived += (_, line) => Keep(line.Data);
     }
@@ -90,7 +83,7 @@ public sealed partial class Balancer : IAsyncDisposable
         var shipped = await File.ReadAllTextAsync(ShippedConfig, TestContext.Current.CancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = LocalPorts.Free();
             var config = Replace(Replace(Replace(shipped,
                 "gateway-1:4000", $"127.0.0.1:{first.BaseUrl.Port}", expected: 2),
                 "gateway-2:4000", $"127.0.0.1:{second.BaseUrl.Port}", expected: 2),
@@ -153,16 +146,8 @@ public sealed partial class Balancer : IAsyncDisposable
                 throw new BalancerNotReady($"haproxy exited with code {_process.ExitCode}:\n{Output}");
             if (DateTime.UtcNow > deadline)
                 throw new BalancerNotReady($"haproxy did not forward to the nodes within 30 s:\n{Output}");
-            try
-            {
-                using var ready = await Client.GetAsync("/health/readiness", TestContext.Current.CancellationToken);
-                if (ready.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+            if (await GatewayProcess.IsReadyAsync(Client))
+                return;
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
@@ -181,13 +166,6 @@ public sealed partial class Balancer : IAsyncDisposable
 
     static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci
         && !ci.Equals("false", StringComparison.OrdinalIgnoreCase) && ci != "0";
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     // httplog's connection counts end with the retries: "+1" when the call went to another server after a failure.
     [GeneratedRegex(@" \d+/\d+/\d+/\d+/\+\d+ ")]

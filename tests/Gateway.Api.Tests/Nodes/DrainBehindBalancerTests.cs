@@ -33,8 +33,7 @@ public sealed class DrainBehindBalancerTests(PostgresFixture postgres) : IAsyncL
         _balancer = await Balancer.StartAsync(_a, _b);
     }
 
-    Task<GatewayProcess> StartNodeAsync(string name) => GatewayProcess.StartAsync(postgres, $"{_database};Application Name={name}-{Guid.NewGuid():N}",
-        NodeProcesses.Config(_upstream), name,
+    Task<GatewayProcess> StartNodeAsync(string name) => NodeProcesses.StartAsync(postgres, _database, _upstream, $"{name}-{Guid.NewGuid():N}",
         environment: new Dictionary<string, string> { ["GATEWAY_DRAIN_SECONDS"] = Drain.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
     public async ValueTask DisposeAsync()

@@ -25,8 +25,9 @@ static class NodeProcesses
     /// Starts a node whose database sessions carry <paramref name="name"/> as their application_name, so pg_locks tells
     /// which node holds what (as docs/multi-node.md advises operators to do).
     /// </summary>
-    public static Task<GatewayProcess> StartAsync(PostgresFixture postgres, string database, FakeOpenAI upstream, string name) =>
-        GatewayProcess.StartAsync(postgres, $"{database};Application Name={name}", Config(upstream), name);
+    public static Task<GatewayProcess> StartAsync(PostgresFixture postgres, string database, FakeOpenAI upstream, string name,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        GatewayProcess.StartAsync(postgres, $"{database};Application Name={name}", Config(upstream), name, environment);
 
     /// <summary>An admin command with the master key; its JSON answer (it must succeed).</summary>
     public static async Task<JsonElement> AdminAsync(this GatewayProcess node, string path, object body)

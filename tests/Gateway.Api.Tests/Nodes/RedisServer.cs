@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Api.Tests.Infrastructure;
 
 namespace Gateway.Api.Tests.Nodes;
 
@@ -32,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         Assert.SkipUnless(File.Exists(Binary), $"{Binary} is not installed (apt-get install redis-server)");
         var directory = Directory.CreateTempSubdirectory("gateway-redis-").FullName;
-        var server = new RedisServer(FreePort(), directory);
+        var server = new RedisServer(LocalPorts.Free(), directory);
         await server.RunAsync();
         return server;
     }
@@ -98,13 +99,6 @@ public sealed class RedisServer : IAsyncDisposable
         }
         _process?.Dispose();
         _process = null;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync()
